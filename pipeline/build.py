@@ -1,0 +1,285 @@
+"""Plan, render, verify and publish: incremental, parallel, atomic, with a manifest."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from . import __version__
+from .config import Project, load_project
+from .errors import HandoutsError, Problem, SourceError
+from .layouts import Layout, load_layout
+from .model import Handout, load_handout
+
+MANIFEST = "manifest.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """One PDF to make: a handout in a language and a layout."""
+
+    slug: str
+    lang: str
+    layout: str
+    default_layout: str
+
+    @property
+    def path(self) -> str:
+        """Where it goes, relative to output/: en/vertebroplasty.pdf, en/vertebroplasty.a4.pdf."""
+        suffix = "" if self.layout == self.default_layout else f".{self.layout}"
+        return f"{self.lang}/{self.slug}{suffix}.pdf"
+
+
+@dataclasses.dataclass
+class Outcome:
+    target: Target
+    status: str  # built, skipped, failed
+    message: str = ""
+    entry: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+@dataclasses.dataclass
+class Summary:
+    outcomes: list[Outcome]
+    problems: list[Problem]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed") > 0 or any(not p.warning for p in self.problems)
+
+
+def _digest_files(hasher: Any, root: Path, files: Iterable[Path]) -> None:
+    for file in files:
+        hasher.update(str(file.relative_to(root)).encode() + b"\0")
+        hasher.update(file.read_bytes())
+        hasher.update(b"\0")
+
+
+def _code_files() -> list[Path]:
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
+def input_digest(project: Project, target: Target, layout: Layout, shared: str) -> str:
+    """Everything that can change the target's bytes: its sources, layout, fonts, code versions."""
+    hasher = hashlib.sha256(shared.encode())
+    folder = project.handouts_dir / target.slug
+    files = [folder / "handout.yml", folder / f"{target.lang}.md"]
+    files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix not in (".md", ".yml"))
+    # The other languages' front matter is printed too (the "also available in" line).
+    files += sorted(p for p in folder.glob("*.md") if p.name != f"{target.lang}.md")
+    _digest_files(hasher, project.root, files)
+    _digest_files(hasher, project.root, layout.files())
+    hasher.update(target.path.encode())
+    return hasher.hexdigest()
+
+
+def shared_digest(project: Project) -> str:
+    """Inputs shared by every target: config, base layout files, fonts, pipeline and WeasyPrint."""
+    from importlib.metadata import version
+
+    hasher = hashlib.sha256(f"{__version__}\0{version('weasyprint')}\0{version('pypdf')}\0".encode())
+    shared = [project.root / "handouts.yml"]
+    shared += sorted(p for p in project.layouts_dir.iterdir() if p.is_file())
+    shared += sorted((project.layouts_dir / "locales").glob("*"))
+    shared += sorted(p for p in project.fonts_dir.iterdir() if p.is_file())
+    _digest_files(hasher, project.root, shared)
+    _digest_files(hasher, Path(__file__).parent, _code_files())
+    return hasher.hexdigest()
+
+
+def read_manifest(output: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and "outputs" in data else {"outputs": {}}
+    except (OSError, ValueError):
+        return {"outputs": {}}
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
+_state: dict[str, Any] = {}
+
+
+def _worker_init(root: str) -> None:
+    project = load_project(Path(root))
+    _state.clear()
+    _state["project"] = project
+
+
+def _renderer() -> Any:
+    project = _state["project"]
+    key = ("renderer", project.root)
+    if key not in _state:
+        from .pdf import Renderer
+
+        _state[key] = Renderer(project)
+    return _state[key]
+
+
+def make_target(target: Target, digest: str) -> Outcome:
+    """Render, verify and publish one target (runs in a worker)."""
+    from .html import render_html
+    from .verify import Expect, verify_pdf
+
+    start = time.perf_counter()
+    project: Project = _state["project"]
+    out = project.output_dir / target.path
+    try:
+        handout, problems = load_handout(project, target.slug)
+        if handout is None:
+            raise SourceError([p for p in problems if not p.warning])
+        layout = load_layout(project.layouts_dir, target.layout)
+        rendered, problems = render_html(project, handout, target.lang, layout)
+        if rendered is None:
+            raise SourceError([p for p in problems if not p.warning])
+        source = handout.versions[target.lang].file
+        pdf = _renderer().render(rendered.html, layout, handout.folder, source, bytes.fromhex(digest[:32]))
+        expect = Expect(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
+        report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
+        if layout.pdfua and not report.ok:
+            kept = " (the previous file is kept)" if out.exists() else ""
+            raise HandoutsError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
+                                + "\n    ".join(report.findings))
+        atomic_write(out, pdf)
+    except HandoutsError as error:
+        return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
+    entry = {
+        "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
+        "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf), "pages": report.pages,
+        "input_digest": digest, "pdfua": layout.pdfua, "verify": "pass" if report.ok else "fail",
+        "translation": "stale" if handout.versions[target.lang].stale else "current",
+        "number": handout.meta.number, "title": rendered.title,
+        "revised": handout.versions[target.lang].front.revised.isoformat(),
+    }
+    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start)
+
+
+def plan(project: Project, slugs: list[str], langs: list[str], layouts: list[str],
+         handouts: dict[str, Handout]) -> list[Target]:
+    targets = []
+    for slug in slugs:
+        handout = handouts.get(slug)
+        if handout is None:
+            continue
+        for lang in langs:
+            if lang not in handout.versions:
+                continue
+            for layout in layouts:
+                targets.append(Target(slug, lang, layout, project.config.layout))
+    return targets
+
+
+def check(project: Project, slugs: list[str]) -> tuple[dict[str, Handout], list[Problem]]:
+    """Read and validate every selected handout (no rendering); collect every problem."""
+    from .html import render_html
+
+    handouts: dict[str, Handout] = {}
+    problems: list[Problem] = []
+    layout = load_layout(project.layouts_dir, project.config.layout)
+    for slug in slugs:
+        handout, found = load_handout(project, slug)
+        problems += found
+        if handout is None:
+            continue
+        ok = True
+        for lang in handout.versions:
+            rendered, found = render_html(project, handout, lang, layout)
+            problems += found
+            ok = ok and rendered is not None
+        if ok:
+            handouts[slug] = handout
+    return handouts, problems
+
+
+def build(project: Project, slugs: list[str], langs: list[str], layouts: list[str], jobs: int = 1,
+          force: bool = False, report: Callable[[Outcome], None] = lambda outcome: None) -> Summary:
+    """Build the selected targets into output/, skipping those already up to date."""
+    start = time.perf_counter()
+    handouts, problems = check(project, slugs)
+    loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
+    targets = plan(project, slugs, langs, layouts, handouts)
+    output = project.output_dir
+    output.mkdir(parents=True, exist_ok=True)
+    # One build at a time per output folder: a second one waits rather than interleaving manifests.
+    with filelock.FileLock(output / ".lock"):
+        return _build_locked(project, handouts, problems, loaded, targets, jobs, force, report, start)
+
+
+def _build_locked(project: Project, handouts: dict[str, Handout], problems: list[Problem],
+                  loaded: dict[str, Layout], targets: list[Target], jobs: int, force: bool,
+                  report: Callable[[Outcome], None], start: float) -> Summary:
+    output = project.output_dir
+    manifest = read_manifest(output)
+    entries: dict[str, Any] = manifest["outputs"]
+    shared = shared_digest(project)
+    outcomes: list[Outcome] = []
+    todo: list[tuple[Target, str]] = []
+    for target in targets:
+        digest = input_digest(project, target, loaded[target.layout], shared)
+        previous = entries.get(target.path)
+        if (not force and previous and previous.get("input_digest") == digest
+                and sha256_file(output / target.path) == previous.get("sha256")):
+            outcome = Outcome(target, "skipped", entry=previous)
+            outcomes.append(outcome)
+            report(outcome)
+        else:
+            todo.append((target, digest))
+    for outcome in _run(project, todo, jobs):
+        outcomes.append(outcome)
+        if outcome.entry:
+            entries[outcome.target.path] = outcome.entry
+        report(outcome)
+    atomic_write(output / MANIFEST, (json.dumps({"version": 1, "outputs": dict(sorted(entries.items()))},
+                                                indent=2, ensure_ascii=False) + "\n").encode())
+    return Summary(outcomes, problems, time.perf_counter() - start)
+
+
+def _run(project: Project, todo: list[tuple[Target, str]], jobs: int) -> Iterable[Outcome]:
+    if not todo:
+        return
+    if jobs <= 1 or len(todo) == 1:
+        _state["project"] = project
+        for target, digest in todo:
+            yield make_target(target, digest)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init,
+                                                initargs=(str(project.root),)) as pool:
+        futures = [pool.submit(make_target, target, digest) for target, digest in todo]
+        for future in concurrent.futures.as_completed(futures):
+            yield future.result()

@@ -1,0 +1,122 @@
+"""The project configuration (`handouts.yml`), validated once."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+
+from .errors import Problem, SourceError
+from .schema import SUPPORTED_LANGUAGES, Localized, Strict, Text, validate
+from .sources import parse_yaml, read_text
+
+CONFIG_NAME = "handouts.yml"
+
+Use = Literal["print", "photocopy", "electronic"]
+
+
+class Organization(Strict):
+    name: Localized
+    short_name: Localized
+    website: pydantic.HttpUrl
+
+
+class Contact(Strict):
+    number: Text
+    tel: Text = pydantic.Field(pattern=r"^\+?[0-9]+$")
+    text: Localized
+
+
+class License(Strict):
+    holder: Text
+    copyright: Localized
+    short: Localized
+    notice: Localized
+    permits: list[Use] = pydantic.Field(min_length=1)
+
+
+class Config(Strict):
+    organization: Organization
+    contacts: list[Contact] = []
+    disclaimer: Localized
+    licenses: dict[str, License] = pydantic.Field(min_length=1)
+    languages: list[Literal["en", "fr"]] = pydantic.Field(min_length=1)
+    layout: str = "letter"
+
+
+@dataclasses.dataclass(frozen=True)
+class Project:
+    """Where a project lives and its validated configuration."""
+
+    root: Path
+    config: Config
+
+    @property
+    def handouts_dir(self) -> Path:
+        return self.root / "handouts"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+
+def _localized_complete(config: Config, languages: list[str]) -> list[tuple[tuple, str]]:
+    """Paths of localized texts that lack one of the project's languages."""
+    missing: list[tuple[tuple, str]] = []
+
+    def visit(value: object, path: tuple) -> None:
+        if isinstance(value, pydantic.BaseModel):
+            for name in type(value).model_fields:
+                visit(getattr(value, name), path + (name,))
+        elif isinstance(value, dict) and value and set(value) <= set(SUPPORTED_LANGUAGES):
+            missing.extend((path, lang) for lang in languages if lang not in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, path + (index,))
+
+    visit(config, ())
+    return missing
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds a handouts.yml."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise SourceError([Problem(start / CONFIG_NAME, "not found here or in any parent folder",
+                               hint="run handouts inside a project, or pass --project")])
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate handouts.yml; raise SourceError listing every problem."""
+    file = root / CONFIG_NAME
+    display = Path(CONFIG_NAME)
+    text, problems = read_text(file, display)
+    if text is None:
+        raise SourceError(problems)
+    doc, problems = parse_yaml(text, display)
+    if doc is None or problems:
+        raise SourceError(problems)
+    config, problems = validate(Config, doc)
+    if config is None:
+        raise SourceError(problems)
+    for path, lang in _localized_complete(config, config.languages):
+        line, column = doc.mark(path)
+        problems.append(Problem(display, f"has no '{lang}' text", line, column, ".".join(map(str, path)),
+                                hint=f"add a '{lang}:' line; every language in 'languages' needs one"))
+    if problems:
+        raise SourceError(problems)
+    return Project(root, config)

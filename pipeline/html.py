@@ -1,0 +1,180 @@
+"""Handout model → complete HTML document through a layout's Jinja2 template."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import yaml
+from babel.dates import format_date
+
+from . import typography
+from .config import Project
+from .errors import Problem
+from .layouts import Layout
+from .markdown import Body, render_body
+from .model import Handout
+
+LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+LANG_TAGS = {"en": "en-CA", "fr": "fr-CA"}
+
+
+@functools.cache
+def labels(layouts_dir: Path, lang: str) -> dict[str, str]:
+    """The printed labels of one language (layouts/locales/<lang>.yml)."""
+    with open(layouts_dir / "locales" / f"{lang}.yml", encoding="utf-8") as file:
+        return yaml.safe_load(file)
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """A date as a reader writes it: "December 1, 2019", "1er décembre 2019"."""
+    if lang == "fr":
+        day = "1er" if date.day == 1 else str(date.day)
+        return f"{day} {format_date(date, 'MMMM y', locale=LOCALES[lang])}"
+    return format_date(date, "long", locale=LOCALES[lang])
+
+
+def css_string(text: str) -> markupsafe.Markup:
+    """Quote text as a CSS string (for margin-box `content`)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    escaped = escaped.replace("<", "\\3c ").replace("&", "\\26 ")
+    return markupsafe.Markup(f'"{escaped}"')
+
+
+def css_counters(label: str) -> markupsafe.Markup:
+    """A "Page {page} of {pages}" label as CSS content with page counters."""
+    parts = []
+    for index, piece in enumerate(label.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0")):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return markupsafe.Markup(" ".join(parts))
+
+
+@functools.cache
+def environment(layouts_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["css_counters"] = css_counters
+    return env
+
+
+@dataclasses.dataclass
+class Page:
+    """What a template gets: every printed value, already localized and typeset."""
+
+    lang: str
+    lang_tag: str
+    other_langs: list[dict[str, str]]
+    title: str
+    summary: str
+    keywords: str
+    author: str
+    body: markupsafe.Markup
+    org: dict[str, str]
+    contacts: list[markupsafe.Markup]
+    sources: list[markupsafe.Markup]
+    about: dict[str, Any]
+    footer: str
+    labels: dict[str, str]
+
+
+def _typeset(text: str, lang: str) -> str:
+    return typography.apply(text, lang)
+
+
+def _contact(text: str, number: str, tel: str, lang: str, link_title: str) -> markupsafe.Markup:
+    escaped = markupsafe.escape(_typeset(text, lang))
+    link = markupsafe.Markup('<a href="tel:{}" title="{}">{}</a>').format(tel, link_title, number)
+    return markupsafe.Markup(escaped.replace(markupsafe.escape(number), link, 1))
+
+
+def _reference(ref, lang: str, link_title: str) -> markupsafe.Markup:
+    parts = [markupsafe.escape(", ".join(ref.authors)) + markupsafe.Markup(". ")]
+    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(_typeset(ref.title, lang)))
+    if ref.publication:
+        parts.append(markupsafe.escape(ref.publication))
+        parts.append(markupsafe.Markup(", {}. ").format(long_date(ref.date, lang)) if ref.date else ". ")
+    elif ref.date:
+        parts.append(markupsafe.Markup("{}. ").format(long_date(ref.date, lang)))
+    if ref.url:
+        url = str(ref.url)
+        parts.append(markupsafe.Markup('<a href="{}" title="{}">{}</a>').format(
+            url, link_title.format(text=ref.title), url))
+    return markupsafe.Markup("").join(parts)
+
+
+def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Page:
+    config = project.config
+    text = labels(project.layouts_dir, lang)
+    version = handout.versions[lang]
+    front = version.front
+    license = config.licenses[handout.meta.license]
+    review = handout.meta.review
+    others = [{"lang": LANG_TAGS[other], "text": labels(project.layouts_dir, other)["other_language"]}
+              for other in config.languages if other != lang and other in handout.versions]
+    revised = long_date(front.revised, lang)
+    return Page(
+        lang=lang,
+        lang_tag=LANG_TAGS[lang],
+        other_langs=others,
+        title=_typeset(front.title, lang),
+        summary=_typeset(front.summary, lang),
+        keywords=", ".join(front.keywords),
+        author=_typeset(front.author, lang),
+        body=markupsafe.Markup(body.html),
+        org={"name": config.organization.name[lang], "short_name": config.organization.short_name[lang],
+             "website": str(config.organization.website)},
+        contacts=[_contact(c.text[lang], c.number, c.tel, lang, text["link_call"].format(number=c.number))
+                  for c in config.contacts],
+        sources=[_reference(ref, lang, text["link_website"]) for ref in handout.meta.sources],
+        about={
+            "disclaimer": _typeset(config.disclaimer[lang], lang),
+            "created": text["created"].format(date=long_date(handout.meta.created, lang)),
+            "revised": text["revised"].format(date=revised),
+            "reviewed": _typeset(text["reviewed"].format(body=review.body[lang], organization=review.organization[lang],
+                                                         date=format_date(review.date, "MMMM y", locale=LOCALES[lang])), lang),
+            "number": _typeset(text["number"].format(number=handout.meta.number), lang),
+            "copyright": _typeset(license.copyright[lang], lang),
+            "notice": _typeset(license.notice[lang], lang),
+        },
+        footer=text["footer"].format(short=license.short[lang], number=handout.meta.number,
+                                     date=front.revised.isoformat()),
+        labels={key: _typeset(value, lang) for key, value in text.items()},
+    )
+
+
+@dataclasses.dataclass
+class Rendered:
+    """A handout's HTML and what its PDF must be found to contain."""
+
+    html: str
+    title: str
+    lang: str
+    copyright: str
+    notice: str
+    parts: list[tuple[str, str]]
+
+
+def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -> tuple[Rendered | None, list[Problem]]:
+    """The full HTML of one handout in one language and layout."""
+    body, problems = render_body(handout, handout.versions[lang], labels(project.layouts_dir, lang))
+    if body is None:
+        return None, problems
+    page = page_model(project, handout, lang, body)
+    template = environment(project.layouts_dir).get_template(f"{layout.name}/{layout.template}")
+    parts = body.parts + [(other["text"], other["lang"].split("-")[0]) for other in page.other_langs]
+    return Rendered(template.render(page=page, layout=layout), page.title, lang, page.about["copyright"],
+                    page.about["notice"], parts), problems

@@ -1,0 +1,62 @@
+"""Layouts: a folder in layouts/ with a description (layout.yml), a template and CSS."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Literal
+
+from .errors import Problem, SourceError
+from .schema import Strict, Text, validate
+from .sources import parse_yaml, read_text
+
+
+class LayoutSpec(Strict):
+    description: Text
+    paper: Literal["letter", "a4", "legal"]
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    pdfua: bool = True
+    template: Text = "template.html"
+    stylesheets: list[Text] = ["style.css"]
+    # Print-only layouts made from another layout's PDF (booklet imposition).
+    imposes: Text | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    name: str
+    folder: Path
+    description: str
+    paper: str
+    orientation: str
+    pdfua: bool
+    template: str
+    stylesheets: tuple[str, ...]
+    imposes: str | None
+
+    def files(self) -> list[Path]:
+        """Every file of this layout (for the build digest)."""
+        return sorted(p for p in self.folder.rglob("*") if p.is_file())
+
+
+def available(layouts_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in layouts_dir.glob("*/layout.yml"))
+
+
+def load_layout(layouts_dir: Path, name: str) -> Layout:
+    folder = layouts_dir / name
+    display = Path("layouts") / name / "layout.yml"
+    if not (folder / "layout.yml").is_file():
+        known = ", ".join(available(layouts_dir))
+        raise SourceError([Problem(display, f'there is no layout "{name}"', hint=f"use one of: {known}")])
+    text, problems = read_text(folder / "layout.yml", display)
+    doc = None
+    if text is not None:
+        doc, problems = parse_yaml(text, display)
+    if doc is None or problems:
+        raise SourceError(problems)
+    spec, problems = validate(LayoutSpec, doc)
+    if spec is None:
+        raise SourceError(problems)
+    return Layout(name, folder, spec.description, spec.paper, spec.orientation, spec.pdfua,
+                  spec.template, tuple(spec.stylesheets), spec.imposes)

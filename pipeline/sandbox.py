@@ -1,0 +1,36 @@
+"""The only way resources reach WeasyPrint: project files under handouts/, layouts/, fonts/."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .config import Project
+
+
+class SandboxFetcher(URLFetcher):
+    """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(allow_redirects=False, fail_on_errors=True)
+        self.allowed = [project.handouts_dir.resolve(), project.layouts_dir.resolve(), project.fonts_dir.resolve()]
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise FatalURLFetchingError(f'refused "{url}": handouts may only use files inside the project')
+        raw = Path(unquote(parts.path))
+        if ".." in raw.parts:
+            raise FatalURLFetchingError(f'refused "{url}": ".." may not leave the folder')
+        path = raw.resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed):
+            raise FatalURLFetchingError(f'refused "{url}": only files in handouts/, layouts/ and fonts/ may be used')
+        try:
+            body = path.read_bytes()
+        except OSError as error:
+            raise FatalURLFetchingError(f'cannot read "{raw}": {error.strerror}') from None
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime})

@@ -1,0 +1,140 @@
+"""Find handout sources and read them: strict UTF-8, safe YAML, front matter, line numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+# A source bigger than this is a mistake (a pasted binary, a runaway export), not a handout.
+MAX_SOURCE_BYTES = 1_000_000
+
+Path_ = tuple[str | int, ...]
+Mark = tuple[int, int]  # 1-based line and column
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (the schema parses them, with a clear message)
+    and refuses duplicate keys instead of silently keeping the last one."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclasses.dataclass
+class YamlDoc:
+    """Parsed YAML data and where each value and key stands in the file."""
+
+    data: Any
+    marks: dict[Path_, Mark]
+    file: Path
+    line_offset: int = 0
+
+    def mark(self, path: Path_) -> Mark:
+        """The position of `path`, or of its nearest ancestor that exists."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        line, column = self.marks.get(path, (1, 1))
+        return line + self.line_offset, column
+
+
+def _walk(node: yaml.Node, path: Path_, marks: dict[Path_, Mark], problems: list[str]) -> None:
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                problems.append(f"{key_node.start_mark.line + 1}:{key}")
+            seen.add(key)
+            marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, path + (key,), marks, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), marks, problems)
+
+
+def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse YAML safely; problems carry the file position (shifted by `line_offset`)."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(file, f"this is not valid YAML: {error.problem}",
+                              line + line_offset, column,
+                              hint="check indentation, colons and quotes on this line")]
+    except (yaml.YAMLError, RecursionError) as error:
+        return None, [Problem(file, f"this is not valid YAML: {error}", 1 + line_offset, 1)]
+    marks: dict[Path_, Mark] = {}
+    duplicates: list[str] = []
+    if node is not None:
+        _walk(node, (), marks, duplicates)
+    problems = []
+    for entry in duplicates:
+        line, key = entry.split(":", 1)
+        problems.append(Problem(file, "appears twice", int(line) + line_offset, 1, field=key,
+                                hint="keep one of them"))
+    return YamlDoc(data, marks, file, line_offset), problems
+
+
+def read_text(path: Path, display: Path | str | None = None) -> tuple[str | None, list[Problem]]:
+    """Read a source file as strict UTF-8; anything else is a clear problem, never ignored."""
+    name = display or path
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return None, [Problem(name, f"is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} a handout source may have",
+                                  hint="is this the right file?")]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, f"cannot be read: {error.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded)", line, column,
+                              hint="save the file as UTF-8 in your editor")]
+    return text.removeprefix("\ufeff"), []
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n|^---[ \t]*\Z)", re.S | re.M)
+
+
+@dataclasses.dataclass
+class MarkdownSource:
+    """A language file: its front matter and its Markdown body with the body's first line number."""
+
+    file: Path
+    front: YamlDoc
+    body: str
+    body_line: int
+
+
+def read_markdown(path: Path, display: Path) -> tuple[MarkdownSource | None, list[Problem]]:
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, [Problem(display, "has no front matter", 1, 1,
+                              hint="start the file with a '---' line, the title and dates, and another '---' line")]
+    front, problems = parse_yaml(match.group(1), display, line_offset=1)
+    if front is None:
+        return None, problems
+    body_line = text.count("\n", 0, match.end()) + 1
+    return MarkdownSource(display, front, text[match.end():], body_line), problems

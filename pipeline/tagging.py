@@ -1,0 +1,143 @@
+"""Repairs to WeasyPrint's PDF tagging, made where WeasyPrint builds the structure.
+
+WeasyPrint 70 leaves page furniture as orphaned marked content, drops `lang` on inner
+elements, gives TH no /Scope, tags decorative images as Figures without /Alt and writes
+bare URLs as link descriptions (see docs/accessibility.md). Each fix below hooks one
+function of WeasyPrint's drawing or tagging; they are pinned to the version they were
+written against, because they rely on its internals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import Any
+
+import pydyf
+import weasyprint
+from weasyprint import document as wp_document
+from weasyprint import pdf as wp_pdf
+from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import stream as wp_stream
+from weasyprint.pdf import tags as wp_tags
+
+WEASYPRINT_VERSION = "70.0"
+
+# Artifacts of the page being drawn or tagged: id(box) -> artifact property list (or None).
+_artifacts: contextvars.ContextVar[dict[int, pydyf.Dictionary | None]] = contextvars.ContextVar("artifacts")
+
+_SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
+
+
+def _is_decorative(box: Any) -> bool:
+    element = box.element
+    return (box.element_tag == "img" and element is not None
+            and (element.get("alt") == "" or element.get("role") in ("presentation", "none")))
+
+
+def page_artifacts(page_box: boxes.PageBox) -> dict[int, pydyf.Dictionary | None]:
+    """Boxes of one page that are artifacts: margin boxes (header/footer) and decorative images."""
+    found: dict[int, pydyf.Dictionary | None] = {}
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            keyword = child.at_keyword
+            props = pydyf.Dictionary({"Type": "/Pagination"})
+            if keyword.startswith("@top"):
+                props["Subtype"] = "/Header"
+            elif keyword.startswith("@bottom"):
+                props["Subtype"] = "/Footer"
+            found[id(child)] = props
+            for box in child.descendants():
+                found[id(box)] = props
+        else:
+            for box in child.descendants() if isinstance(child, boxes.ParentBox) else ():
+                if isinstance(box, boxes.ReplacedBox) and _is_decorative(box):
+                    found[id(box)] = None
+    return found
+
+
+def _draw_page(page_box: boxes.PageBox, stream: Any) -> None:
+    token = _artifacts.set(page_artifacts(page_box))
+    try:
+        _original_draw_page(page_box, stream)
+    finally:
+        _artifacts.reset(token)
+
+
+@contextlib.contextmanager
+def _marked(self: Any, box: Any, tag: str) -> Iterator[None]:
+    artifacts = _artifacts.get({})
+    if self._tags is None or id(box) not in artifacts:
+        with _original_marked(self, box, tag):
+            yield
+        return
+    # Page furniture and decorative images: an artifact, with no MCID and no structure element.
+    props = artifacts[id(box)]
+    if props is None:
+        pydyf.Stream.begin_marked_content(self, "Artifact")
+    else:
+        pydyf.Stream.begin_marked_content(self, "Artifact", props)
+    try:
+        yield
+    finally:
+        pydyf.Stream.end_marked_content(self)
+
+
+def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any,
+                    tags: Any) -> Iterator[pydyf.Dictionary]:
+    if isinstance(box, boxes.PageBox):
+        token = _artifacts.set(page_artifacts(box))
+        try:
+            yield from _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)
+        finally:
+            _artifacts.reset(token)
+        return
+    if isinstance(box, boxes.MarginBox) or id(box) in _artifacts.get({}):
+        return  # artifacts have no structure element and no ParentTree entry
+    for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+        if box.element is not None and box.element_tag not in ("html", "body"):
+            _decorate(box, element)
+        yield element
+
+
+def _decorate(box: Any, element: pydyf.Dictionary) -> None:
+    """Add what WeasyPrint leaves out of a box's own structure element."""
+    lang = box.element.get("lang")
+    if lang and element["S"] not in ("/LI",):
+        element["Lang"] = pydyf.String(lang)
+    if element["S"] == "/TH":
+        scope = _SCOPES.get((box.element.get("scope") or "").lower())
+        if scope is None:
+            # Without a scope attribute, a header in the header row heads its column.
+            scope = "/Column" if box.element.getparent().getparent().tag == "thead" else "/Row"
+        element["A"]["Scope"] = scope
+
+
+def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: Any, tags: Any) -> None:
+    _original_add_links(links_and_anchors, matrix, pdf, page, names, tags)
+    for _, target, _, box in links_and_anchors[0]:
+        annotation = getattr(box, "link_annotation", None)
+        if annotation is None:
+            continue
+        # Describe the link in words ("Call 811"), not its raw target, and let it print.
+        description = box.element.get("title") if box.element is not None else None
+        annotation["Contents"] = pydyf.String(description or target)
+        annotation["F"] = 4
+
+
+_original_draw_page = wp_document.draw_page
+_original_marked = wp_stream.Stream.marked
+_original_build_box_tree = wp_tags._build_box_tree
+_original_add_links = wp_pdf.add_links
+
+
+def install() -> None:
+    """Hook the repairs into WeasyPrint (idempotent)."""
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise RuntimeError(f"pipeline.tagging is written for WeasyPrint {WEASYPRINT_VERSION}, "
+                           f"not {weasyprint.__version__}: re-check it before changing the pin")
+    wp_document.draw_page = _draw_page
+    wp_stream.Stream.marked = _marked
+    wp_tags._build_box_tree = _build_box_tree
+    wp_pdf.add_links = _add_links

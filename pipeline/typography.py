@@ -1,0 +1,43 @@
+"""Language typography applied to text at build time (quotes come from markdown-it's smartquotes)."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+# Quotes handed to markdown-it's smartquotes: double open/close, single open/close.
+QUOTES = {
+    "en": ["“", "”", "‘", "’"],
+    "fr": [f"«{NBSP}", f"{NBSP}»", "“", "”"],
+}
+
+# Units that stay glued to the number before them.
+_UNITS = r"(?:mg|mcg|µg|g|kg|mL|ml|L|h|min|s|mm|cm|m|km|°C|°F|%|\$)"
+_NUMBER_UNIT = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+({_UNITS})(?![\w])")
+_SPACES = f" {NBSP}{NNBSP}"
+
+
+def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP) -> str:
+    """Put no-break spaces where French typography wants them, without doubling any.
+
+    `high` goes before ; ! ? and `colon` before : and inside « » (per-locale settings)."""
+    if "://" in text:  # a bare address: punctuation in it is not prose
+        return text
+    text = re.sub(rf"«[{_SPACES}]*", f"«{colon}", text)
+    text = re.sub(rf"[{_SPACES}]*»", f"{colon}»", text)
+    # Before the first of a run of ; ! ? that ends a phrase (not inside "a?b").
+    text = re.sub(rf"(?<=[^\s{_SPACES};!?])[{_SPACES}]*([;!?]+)(?=$|[\s»)\]])", rf"{high}\1", text)
+    # Before a colon that ends a phrase (not 14:30 nor 1:2).
+    text = re.sub(rf"(?<=[^\s{_SPACES}:])[{_SPACES}]*:(?=$|\s)", f"{colon}:", text)
+    return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
+
+
+def english_spacing(text: str) -> str:
+    return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
+
+
+def apply(text: str, lang: str) -> str:
+    """Typography for one run of text in `lang`."""
+    return french_spacing(text) if lang == "fr" else english_spacing(text)

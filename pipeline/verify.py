@@ -1,0 +1,311 @@
+"""Read a PDF back and check what a screen-reader user and a printer rely on.
+
+Goes further than the PDF/UA validator: orphaned marked content, /Lang on parts in another
+language, link descriptions, header scopes, fonts that are really ours, and the legal
+notices present as real (tagged) text."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import page
+import pypdf
+from fontTools.ttLib import TTFont
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
+
+# Marked-content operators and text-showing operators in a content stream. WeasyPrint writes
+# text as hex strings and images as XObjects, so operator names cannot hide in string data.
+_CONTENT_OPS = re.compile(rb"/([A-Za-z]+)\s*(<<.*?>>|/[A-Za-z0-9]+)?\s*(BDC|BMC)\b|\b(EMC|TJ|Tj)\b", re.S)
+_MCID = re.compile(rb"/MCID\s+(\d+)")
+_HEADING = re.compile(r"/H([1-6])\Z")
+
+
+@dataclasses.dataclass(frozen=True)
+class Expect:
+    """What the source says the PDF must contain (from the build, or the manifest)."""
+
+    title: str
+    lang: str
+    copyright: str = ""
+    notice: str = ""
+    # Text known to be in another language, with that language: each must sit under a /Lang.
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass
+class Report:
+    path: str
+    pages: int = 0
+    validator: str = ""
+    findings: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ok": self.ok, "pages": self.pages, "validator": self.validator,
+                "findings": self.findings}
+
+
+@functools.cache
+def project_fonts(fonts_dir: Path) -> frozenset[tuple[str, int]]:
+    """(PostScript name, creation time) of every font in fonts/: what an embedded font must match."""
+    found = set()
+    for file in sorted(fonts_dir.glob("*.[ot]tf")):
+        font = TTFont(file, lazy=True)
+        found.add((font["name"].getDebugName(6), font["head"].created))
+    return frozenset(found)
+
+
+def _space(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f\u2009-]+", "", text)
+
+
+class _Tree:
+    """The structure tree, walked once: elements reachable from the root and what they own."""
+
+    def __init__(self, root: DictionaryObject) -> None:
+        self.elements: list[DictionaryObject] = []
+        self.owned: set[tuple[int, int]] = set()  # (page object number, MCID)
+        self.ids: set[int] = set()
+        self.langs: dict[tuple[int, int], str] = {}
+        self.annotations: set[int] = set()
+        for kid in _array(root.get("/K")):
+            self._walk(kid, None, "")
+
+    def _walk(self, ref: Any, page_ref: Any, lang: str) -> None:
+        element = ref.get_object()
+        if not isinstance(element, DictionaryObject):
+            return
+        if isinstance(ref, IndirectObject):
+            if ref.idnum in self.ids:
+                return
+            self.ids.add(ref.idnum)
+        if element.get("/Type") == "/OBJR":
+            self.annotations.add(element.raw_get("/Obj").idnum)
+            return
+        if element.get("/Type") == "/MCR":
+            key = (element.raw_get("/Pg").idnum if "/Pg" in element else page_ref.idnum, int(element["/MCID"]))
+            self.owned.add(key)
+            self.langs[key] = lang
+            return
+        self.elements.append(element)
+        page_ref = element.raw_get("/Pg") if "/Pg" in element else page_ref
+        lang = str(element.get("/Lang", lang))
+        for kid in _array(element.get("/K")):
+            if isinstance(kid, (int, NumberObject)):
+                key = (page_ref.idnum, int(kid))
+                self.owned.add(key)
+                self.langs[key] = lang
+            else:
+                self._walk(kid, page_ref, lang)
+
+
+def _array(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def _page_text(reader: pypdf.PdfReader, page_obj: Any, tree: _Tree, page_num: int) -> Iterator[tuple[str, str]]:
+    """(text, lang) of a page's tagged (non-artifact) content, in content order."""
+    stack: list[tuple[str, int | None]] = []
+    pieces: list[tuple[str, str]] = []
+
+    def before(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op == b"BDC":
+            props = args[1] if len(args) > 1 else {}
+            mcid = props.get("/MCID") if isinstance(props, dict) else None
+            stack.append((str(args[0]), int(mcid) if mcid is not None else None))
+        elif op == b"BMC":
+            stack.append((str(args[0]), None))
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, *_: Any) -> None:
+        if not value or any(tag == "/Artifact" for tag, _ in stack):
+            return
+        mcid = next((m for _, m in reversed(stack) if m is not None), None)
+        pieces.append((value, tree.langs.get((page_num, mcid), "") if mcid is not None else ""))
+
+    page_obj.extract_text(visitor_operand_before=before, visitor_text=text)
+    return iter(pieces)
+
+
+def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
+    """Check one PDF; every problem becomes a finding (an empty list means it passes)."""
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    report = Report(name or str(source))
+    findings = report.findings
+    validation = page.validate_pdf_bytes(data, profile="ua1")
+    report.validator = f"{validation.rules.passed} passed, {validation.rules.failed} failed"
+    for failure in validation.failures:
+        findings.append(f"PDF/UA-1 validator: {failure}")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    report.pages = len(reader.pages)
+    catalog = reader.trailer["/Root"]
+
+    # Document-level identification.
+    lang = str(catalog.get("/Lang", ""))
+    if not lang:
+        findings.append("the document has no /Lang")
+    elif expect and lang.split("-")[0] != expect.lang:
+        findings.append(f"the document language is {lang}, not {expect.lang}")
+    if catalog.get("/MarkInfo", {}).get("/Marked") != True:  # noqa: E712 (a PDF boolean object)
+        findings.append("MarkInfo /Marked is not true")
+    if not catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+        findings.append("DisplayDocTitle is not set: viewers would show the file name, not the title")
+    xmp = reader.xmp_metadata
+    xmp_text = xmp.stream.get_data().decode("utf-8", "replace") if xmp else ""
+    if not re.search(r"pdfuaid:part(?:>|=\")1", xmp_text):
+        findings.append("XMP metadata does not claim pdfuaid:part 1")
+    title = (xmp.dc_title or {}).get("x-default", "") if xmp else ""
+    if expect and _space(title) != _space(expect.title):
+        findings.append(f'dc:title is "{title}", not the handout title "{expect.title}"')
+
+    # Fonts: embedded, and programs that really come from fonts/.
+    ours = project_fonts(fonts_dir)
+    seen_fonts: set[int] = set()
+    for page_obj in reader.pages:
+        for font_ref in (page_obj.get("/Resources", {}).get("/Font", {}) or {}).values():
+            if font_ref.idnum in seen_fonts:
+                continue
+            seen_fonts.add(font_ref.idnum)
+            findings.extend(_check_font(font_ref.get_object(), ours))
+
+    root = catalog.get("/StructTreeRoot")
+    if root is None:
+        findings.append("there is no structure tree (StructTreeRoot): the PDF is not tagged")
+        return report
+    tree = _Tree(root.get_object())
+    findings.extend(_check_elements(tree))
+    findings.extend(_check_parent_tree(root.get_object(), tree, reader))
+
+    # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
+    texts: list[tuple[str, str]] = []
+    for page_obj in reader.pages:
+        page_ref = page_obj.indirect_reference.idnum
+        findings.extend(_check_content(page_obj, page_ref, tree, reader.get_page_number(page_obj) + 1))
+        texts.extend(_page_text(reader, page_obj, tree, page_ref))
+
+    # Links: described in words and printable.
+    for page_obj in reader.pages:
+        for annot_ref in _array(page_obj.get("/Annots")):
+            annot = annot_ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            contents = str(annot.get("/Contents", ""))
+            target = str(annot.get("/A", {}).get("/URI", ""))
+            if not contents or contents == target or contents.startswith(("tel:", "http:", "https:", "mailto:")):
+                findings.append(f'link to "{target}" has no description (Contents is "{contents}")')
+            if not int(annot.get("/F", 0)) & 4:
+                findings.append(f'link to "{target}" is not set to print (F flag)')
+            if annot_ref.idnum not in tree.annotations:
+                findings.append(f'link to "{target}" is not in the structure tree')
+
+    # The legal text a reader must hear, and text in other languages under the right /Lang.
+    if expect:
+        tagged = _space("".join(t for t, _ in texts))
+        for label, wanted in (("copyright line", expect.copyright), ("permission notice", expect.notice)):
+            if wanted and _space(wanted) not in tagged:
+                findings.append(f"the {label} is not in the tagged text: {wanted}")
+        for wanted, part_lang in expect.parts:
+            covered = _space("".join(t for t, lang in texts if lang.split("-")[0] == part_lang))
+            if _space(wanted) not in covered:
+                findings.append(f'"{wanted}" is not marked as {part_lang} (/Lang)')
+    return report
+
+
+def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]]) -> list[str]:
+    base = str(font.get("/BaseFont", "?"))
+    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    descriptor = descendant.get("/FontDescriptor")
+    if descriptor is None:
+        return [f"font {base} is not embedded"]
+    descriptor = descriptor.get_object()
+    program = next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
+    if program is None:
+        return [f"font {base} is not embedded"]
+    try:
+        embedded = TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)
+        identity = (embedded["name"].getDebugName(6), embedded["head"].created)
+    except Exception:  # a font program fontTools cannot read is not one of ours
+        identity = ("?", 0)
+    if identity not in ours:
+        return [f"font {base} ({identity[0]}) is not one of the fonts in fonts/"]
+    return []
+
+
+def _check_elements(tree: _Tree) -> list[str]:
+    findings = []
+    last_heading = 0
+    for element in tree.elements:
+        kind = str(element.get("/S"))
+        if kind == "/Figure" and not str(element.get("/Alt", "")).strip():
+            findings.append("a Figure has no /Alt text")
+        elif kind == "/TH":
+            attrs = element.get("/A")
+            attrs = attrs.get_object() if attrs is not None else {}
+            scope = attrs.get("/Scope") if isinstance(attrs, dict) else None
+            if scope not in ("/Column", "/Row", "/Both"):
+                findings.append("a table header cell (TH) has no /Scope")
+        elif match := _HEADING.match(kind):
+            level = int(match.group(1))
+            if level > last_heading + 1:
+                findings.append(f"heading levels jump from H{last_heading} to H{level}")
+            last_heading = level
+        if "/Lang" in element and not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*", str(element["/Lang"])):
+            findings.append(f'/Lang "{element["/Lang"]}" is not a language tag')
+    return findings
+
+
+def _check_parent_tree(root: DictionaryObject, tree: _Tree, reader: pypdf.PdfReader) -> list[str]:
+    findings = []
+    parent_tree = root.get("/ParentTree")
+    if parent_tree is None:
+        return ["the structure tree has no ParentTree"]
+    nums = _array(parent_tree.get_object().get("/Nums"))
+    entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for page_obj in reader.pages:
+        key = page_obj.get("/StructParents")
+        if key is None:
+            continue
+        for mcid, ref in enumerate(_array(entries.get(int(key)))):
+            if isinstance(ref, IndirectObject) and ref.idnum not in tree.ids:
+                findings.append(f"page {reader.get_page_number(page_obj) + 1}: ParentTree entry for MCID {mcid} "
+                                "points to an element outside the structure tree")
+    return findings
+
+
+def _check_content(page_obj: Any, page_ref: int, tree: _Tree, number: int) -> list[str]:
+    contents = page_obj.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    findings = []
+    depth: list[str] = []
+    for match in _CONTENT_OPS.finditer(data):
+        tag, props, marked, op = match.groups()
+        if marked:
+            depth.append(tag.decode())
+            if tag == b"Artifact":
+                continue
+            mcid = _MCID.search(props or b"")
+            if mcid is None:
+                if "Artifact" not in depth[:-1]:
+                    findings.append(f"page {number}: marked content /{tag.decode()} has no MCID and is not an artifact")
+            elif (page_ref, int(mcid.group(1))) not in tree.owned:
+                findings.append(f"page {number}: marked content MCID {int(mcid.group(1))} belongs to no structure "
+                                "element in the tree (neither tagged nor an artifact)")
+        elif op == b"EMC":
+            if depth:
+                depth.pop()
+        elif not depth:
+            findings.append(f"page {number}: text drawn outside any marked content")
+    return findings
