@@ -98,7 +98,32 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         if box.element is not None and box.element_tag not in ("html", "body"):
             _decorate(box, element)
+        if element["S"] == "/LI":
+            _wrap_body(element, pdf)
         yield element
+
+
+def _wrap_body(item: pydyf.Dictionary, pdf: Any) -> None:
+    """Put an LI's content next to its Lbl into one LBody.
+
+    Our lists draw their markers inside the line (so they are painted in reading order);
+    WeasyPrint then tags the item's text as direct LI kids, which PDF/UA forbids."""
+    loose = [ref for ref in item["K"] if isinstance(ref, bytes) and _object(pdf, ref)["S"] not in ("/Lbl", "/LBody")]
+    if not loose:
+        return
+    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(loose),
+                             "P": item.reference})
+    if "Pg" in item:
+        body["Pg"] = item["Pg"]
+    pdf.add_object(body)
+    for ref in loose:
+        _object(pdf, ref)["P"] = body.reference
+    kept = [ref for ref in item["K"] if ref not in loose]
+    item["K"] = pydyf.Array(kept + [body.reference])
+
+
+def _object(pdf: Any, reference: bytes) -> Any:
+    return pdf.objects[int(reference.split()[0])]
 
 
 def _decorate(box: Any, element: pydyf.Dictionary) -> None:

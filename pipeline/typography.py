@@ -38,6 +38,16 @@ def english_spacing(text: str) -> str:
     return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
 
 
+def smart_quotes(text: str, lang: str) -> str:
+    """Straight quotes to the language's quotes, for text that does not pass through Markdown
+    (titles, summaries, labels); Markdown bodies get markdown-it's smartquotes first."""
+    double_open, double_close, single_open, single_close = QUOTES.get(lang, QUOTES["en"])
+    text = re.sub(r'"([^"]*)"', rf"{double_open}\1{double_close}", text)
+    text = re.sub(r"(^|[\s(\[])'", rf"\1{single_open}", text)
+    return text.replace("'", "’")
+
+
 def apply(text: str, lang: str) -> str:
     """Typography for one run of text in `lang`."""
+    text = smart_quotes(text, lang)
     return french_spacing(text) if lang == "fr" else english_spacing(text)

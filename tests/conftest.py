@@ -1,0 +1,46 @@
+"""Shared fixtures: a throw-away copy of the project, and the real build's output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.build import build
+from pipeline.config import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(dest: Path, slugs: tuple[str, ...] = ("vertebroplasty", "fever-children")) -> Path:
+    """A copy of this repository's project (config, layouts, fonts and some handouts) in `dest`."""
+    shutil.copy(ROOT / "handouts.yml", dest / "handouts.yml")
+    shutil.copytree(ROOT / "layouts", dest / "layouts")
+    shutil.copytree(ROOT / "fonts", dest / "fonts")
+    (dest / "handouts").mkdir()
+    for slug in slugs:
+        shutil.copytree(ROOT / "handouts" / slug, dest / "handouts" / slug)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project (both real handouts) in a temporary folder."""
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real handouts built once per session, in every language, default layout."""
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    project = load_project(root)
+    summary = build(project, ["vertebroplasty", "fever-children"], ["en", "fr"], [project.config.layout], jobs=1)
+    assert not summary.failed, [o.message for o in summary.outcomes]
+    return root / "output"
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
