@@ -131,7 +131,10 @@ def _decorate(box: Any, element: pydyf.Dictionary) -> None:
     lang = box.element.get("lang")
     if lang and element["S"] not in ("/LI",):
         element["Lang"] = pydyf.String(lang)
-    if element["S"] == "/TH":
+    if element["S"] == "/TH" and not "".join(box.element.itertext()).strip():
+        # An empty corner header heads nothing: it is a plain cell.
+        element["S"] = "/TD"
+    elif element["S"] == "/TH":
         scope = _SCOPES.get((box.element.get("scope") or "").lower())
         if scope is None:
             # Without a scope attribute, a header in the header row heads its column.

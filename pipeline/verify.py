@@ -247,16 +247,17 @@ def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]]) -> lis
 def _check_elements(tree: _Tree) -> list[str]:
     findings = []
     last_heading = 0
+    referenced = {str(h) for e in tree.elements if e.get("/S") == "/TD"
+                  for h in _array(_attributes(e).get("/Headers"))}
     for element in tree.elements:
         kind = str(element.get("/S"))
         if kind == "/Figure" and not str(element.get("/Alt", "")).strip():
             findings.append("a Figure has no /Alt text")
         elif kind == "/TH":
-            attrs = element.get("/A")
-            attrs = attrs.get_object() if attrs is not None else {}
-            scope = attrs.get("/Scope") if isinstance(attrs, dict) else None
-            if scope not in ("/Column", "/Row", "/Both"):
+            if _attributes(element).get("/Scope") not in ("/Column", "/Row", "/Both"):
                 findings.append("a table header cell (TH) has no /Scope")
+            if str(element.get("/ID", "")) not in referenced:
+                findings.append("a table header cell (TH) heads no cell (no TD refers to it)")
         elif match := _HEADING.match(kind):
             level = int(match.group(1))
             if level > last_heading + 1:
@@ -265,6 +266,14 @@ def _check_elements(tree: _Tree) -> list[str]:
         if "/Lang" in element and not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*", str(element["/Lang"])):
             findings.append(f'/Lang "{element["/Lang"]}" is not a language tag')
     return findings
+
+
+def _attributes(element: DictionaryObject) -> DictionaryObject:
+    attrs = element.get("/A")
+    attrs = attrs.get_object() if attrs is not None else None
+    if isinstance(attrs, ArrayObject):  # several attribute dictionaries: the table one
+        attrs = next((a.get_object() for a in attrs if a.get_object().get("/O") == "/Table"), None)
+    return attrs if isinstance(attrs, DictionaryObject) else DictionaryObject()
 
 
 def _check_parent_tree(root: DictionaryObject, tree: _Tree, reader: pypdf.PdfReader) -> list[str]:

@@ -1,0 +1,61 @@
+"""Read a PDF's structure tree and marked content back, for tests."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pypdf
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
+
+
+def tree(data: bytes) -> tuple:
+    """The structure tree as nested tuples: (S, {Lang, Alt, Scope}, children...), MCIDs as ints."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    return tuple(_node(k) for k in _kids(root))
+
+
+def _kids(obj: Any) -> list:
+    value = obj.get("/K")
+    if value is None:
+        return []
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def _node(ref: Any) -> Any:
+    if isinstance(ref, (int, NumberObject)):
+        return int(ref)
+    obj = ref.get_object()
+    if obj.get("/Type") == "/OBJR":
+        return "OBJR"
+    if obj.get("/Type") == "/MCR":
+        return int(obj["/MCID"])
+    info = {}
+    if "/Lang" in obj:
+        info["Lang"] = str(obj["/Lang"])
+    if "/Alt" in obj:
+        info["Alt"] = str(obj["/Alt"])
+    attrs = obj.get("/A")
+    if isinstance(attrs, DictionaryObject) and "/Scope" in attrs:
+        info["Scope"] = str(attrs["/Scope"])
+    return (str(obj["/S"])[1:], info, *(_node(k) for k in _kids(obj)))
+
+
+def artifacts(data: bytes) -> list[tuple[str, bytes]]:
+    """Every artifact marked-content sequence: (its property list, the content inside)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found = []
+    for page in reader.pages:
+        content = page.get_contents().get_data()
+        for match in re.finditer(rb"/Artifact\s*(<<.*?>>)?\s*BDC|/Artifact\s+BMC", content, re.S):
+            end = content.index(b"EMC", match.end())
+            found.append(((match.group(1) or b"").decode(), content[match.end():end]))
+    return found
+
+
+def annotations(data: bytes) -> list[DictionaryObject]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]

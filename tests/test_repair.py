@@ -1,0 +1,124 @@
+"""Each structure repair, before (plain WeasyPrint) and after (our pipeline), on small documents."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import page
+import pytest
+import yaml
+
+from pipeline.config import load_project
+from pipeline.layouts import load_layout
+from pipeline.pdf import Renderer
+from pipeline.verify import Expect, verify_pdf
+
+from .conftest import ROOT
+from .pdfstruct import annotations, artifacts, tree
+
+CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
+
+
+def _html(name: str, body: str, lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head><title>{name}</title></head><body>{body}</body></html>'
+
+
+def _as_tuples(value):
+    if isinstance(value, list):
+        return tuple(_as_tuples(v) for v in value)
+    return value
+
+
+def _expect(name: str) -> Expect:
+    return Expect(name, "en", parts=tuple(tuple(p) for p in CASES[name].get("parts", [])))
+
+
+@pytest.fixture(scope="module")
+def repaired() -> dict[str, bytes]:
+    project = load_project(ROOT)
+    renderer = Renderer(project)
+    layout = load_layout(project.layouts_dir, "letter")
+    return {name: renderer.render(_html(name, case["html"]), layout, project.handouts_dir, Path(name), b"0" * 16)
+            for name, case in CASES.items()}
+
+
+@pytest.fixture(scope="module")
+def unrepaired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("bare")
+    cases = out / "cases.json"
+    cases.write_text(json.dumps({name: _html(name, case["html"]) for name, case in CASES.items()}))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(cases), str(out),
+                    str(ROOT / "handouts"), str(ROOT / "layouts" / "letter" / "style.css")], check=True)
+    return {name: (out / f"{name}.pdf").read_bytes() for name in CASES}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_repaired_structure_is_exact_and_valid(repaired: dict[str, bytes], name: str) -> None:
+    data = repaired[name]
+    assert tree(data) == (_as_tuples(CASES[name]["repaired"]),)
+    report = verify_pdf(data, _expect(name), ROOT / "fonts")
+    assert report.findings == []
+    assert page.validate_pdf_bytes(data, profile="ua1").is_compliant
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_unrepaired_weasyprint_fails_our_verify(unrepaired: dict[str, bytes], name: str) -> None:
+    findings = verify_pdf(unrepaired[name], _expect(name), ROOT / "fonts").findings
+    for expected in CASES[name]["unrepaired"]:
+        assert expected in findings
+    assert [f for f in findings if not f.startswith("PDF/UA-1 validator")] == CASES[name]["unrepaired"]
+
+
+def test_footer_is_a_pagination_artifact(repaired: dict[str, bytes]) -> None:
+    (props, content), = artifacts(repaired["footer"])
+    assert props.replace(" ", "") == "<</Type/Pagination/Subtype/Footer>>"
+    assert b"TJ" in content
+
+
+def test_decorative_image_is_an_artifact(repaired: dict[str, bytes]) -> None:
+    (props, content), = artifacts(repaired["image"])
+    assert props == "" and content.strip()
+
+
+def test_link_is_described_and_printable(repaired: dict[str, bytes]) -> None:
+    (link,) = annotations(repaired["link"])
+    assert link["/Contents"] == "Call 811"
+    assert int(link["/F"]) & 4
+
+
+ORDER = ('<ul><li>Alpha item</li><li>Beta item</li></ul>'
+         '<figure><img src="vertebroplasty/spine.svg" alt="A spine"><figcaption>Caption text</figcaption></figure>'
+         '<p>After</p>')
+
+
+def test_weasyprint_paints_markers_last(tmp_path: Path) -> None:
+    """The "before": with WeasyPrint's default list style, markers are read after all the text."""
+    (tmp_path / "cases.json").write_text(json.dumps({"order": _html("order", ORDER)}))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
+                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
+                   check=True)
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "order.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.split()
+    assert text[:4] == ["Alpha", "item", "Beta", "item"] and text[-2:] == ["•", "•"]
+
+
+def test_paint_order_follows_reading_order(tmp_path: Path) -> None:
+    """List markers and images are painted where they are read, not after everything else."""
+    project = load_project(ROOT)
+    body = ORDER
+    ours = Renderer(project).render(_html("order", body), load_layout(project.layouts_dir, "letter"),
+                                    project.handouts_dir, Path("order"), b"0" * 16)
+    (tmp_path / "ours.pdf").write_bytes(ours)
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "ours.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.split()
+    assert text[:6] == ["•", "Alpha", "item", "•", "Beta", "item"]
+    # MCIDs are numbered in paint order: the image is painted before its caption, the caption before "After".
+    assert tree(ours) == ((
+        "Document", {},
+        ("L", {}, ("LI", {}, ("Lbl", {}, ("Span", {}, 0)), ("LBody", {}, ("Span", {}, 1))),
+                  ("LI", {}, ("Lbl", {}, ("Span", {}, 2)), ("LBody", {}, ("Span", {}, 3)))),
+        ("NonStruct", {}, ("Figure", {"Alt": "A spine"}, 4), ("Caption", {}, ("Span", {}, 5))),
+        ("P", {}, ("Span", {}, 6))),)
