@@ -181,13 +181,14 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
             seen_fonts.add(font_ref.idnum)
             findings.extend(_check_font(font_ref.get_object(), ours))
 
-    root = catalog.get("/StructTreeRoot")
-    if root is None:
+    root_ref = catalog.get("/StructTreeRoot")
+    root = root_ref.get_object() if root_ref is not None else DictionaryObject()
+    tree = _Tree(root)
+    if root_ref is None:
         findings.append("there is no structure tree (StructTreeRoot): the PDF is not tagged")
-        return report
-    tree = _Tree(root.get_object())
+    else:
+        findings.extend(_check_parent_tree(root, tree, reader))
     findings.extend(_check_elements(tree))
-    findings.extend(_check_parent_tree(root.get_object(), tree, reader))
 
     # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
     texts: list[tuple[str, str]] = []

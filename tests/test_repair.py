@@ -122,3 +122,31 @@ def test_paint_order_follows_reading_order(tmp_path: Path) -> None:
                   ("LI", {}, ("Lbl", {}, ("Span", {}, 2)), ("LBody", {}, ("Span", {}, 3)))),
         ("NonStruct", {}, ("Figure", {"Alt": "A spine"}, 4), ("Caption", {}, ("Span", {}, 5))),
         ("P", {}, ("Span", {}, 6))),)
+
+
+def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
+    """On a real handout: same text, same PDF version, compressed (within 10% of plain WeasyPrint)."""
+    from pipeline.html import render_html
+    from pipeline.model import load_handout
+
+    project = load_project(ROOT)
+    layout = load_layout(project.layouts_dir, "letter")
+    handout, _ = load_handout(project, "vertebroplasty")
+    rendered, _ = render_html(project, handout, "fr", layout)
+    ours = Renderer(project).render(rendered.html, layout, handout.folder, Path("fr.md"), b"0" * 16)
+    (tmp_path / "ours.pdf").write_bytes(ours)
+    (tmp_path / "cases.json").write_text(json.dumps({"plain": rendered.html}))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
+                    str(tmp_path), str(handout.folder), str(ROOT / "layouts" / "letter" / "style.css")], check=True)
+    plain = (tmp_path / "plain.pdf").read_bytes()
+
+    def text(name: str) -> str:
+        return subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    assert text("ours.pdf") == text("plain.pdf")
+    assert ours[:8] == plain[:8] == b"%PDF-1.7"
+    assert abs(len(ours) - len(plain)) <= 0.10 * len(plain)
+    for name in ("ours.pdf", "plain.pdf"):
+        assert subprocess.run(["qpdf", "--check", str(tmp_path / name)], capture_output=True).returncode == 0
+    assert subprocess.run(["pdffonts", str(tmp_path / "ours.pdf")], capture_output=True).returncode == 0

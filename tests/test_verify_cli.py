@@ -1,0 +1,48 @@
+"""`handouts verify`: pass/fail per file, findings, --json, exit status; and build verifies what it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pypdf
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+
+def test_verify_passes_every_built_pdf(built: Path, cli: CliRunner) -> None:
+    result = cli.invoke(main, ["verify", "--json", "--project", str(built.parent)])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.output)
+    assert len(reports) == 4
+    assert all(r["ok"] and r["findings"] == [] and r["validator"] == "104 passed, 0 failed" for r in reports)
+
+
+def test_verify_reports_findings_and_fails(built: Path, cli: CliRunner, tmp_path: Path) -> None:
+    # A PDF outside the manifest whose structure is gone and whose links lost their descriptions.
+    writer = pypdf.PdfWriter(clone_from=built / "en" / "vertebroplasty.pdf")
+    del writer.root_object[pypdf.generic.NameObject("/StructTreeRoot")]
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            annot.get_object()[pypdf.generic.NameObject("/Contents")] = pypdf.generic.TextStringObject("tel:811")
+    broken = tmp_path / "broken.pdf"
+    writer.write(broken)
+    result = cli.invoke(main, ["verify", str(broken), "--project", str(built.parent)])
+    assert result.exit_code == 1
+    assert "FAIL" in result.output
+    assert "there is no structure tree (StructTreeRoot): the PDF is not tagged" in result.output
+    assert 'link to "tel:811" has no description (Contents is "tel:811")' in result.output
+
+
+def test_verify_checks_against_the_source(built: Path, cli: CliRunner, tmp_path: Path) -> None:
+    """A PDF in the manifest is checked against its handout: a changed title is found."""
+    project = tmp_path / "p"
+    shutil.copytree(built.parent, project)
+    front = project / "handouts" / "vertebroplasty" / "en.md"
+    front.write_text(front.read_text().replace("title: Vertebroplasty", "title: Kyphoplasty"))
+    result = cli.invoke(main, ["verify", str(project / "output" / "en" / "vertebroplasty.pdf"),
+                               "--project", str(project)])
+    assert result.exit_code == 1
+    assert 'not the handout title "Kyphoplasty for spine fracture pain"' in result.output
