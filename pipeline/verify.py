@@ -19,10 +19,19 @@ import pypdf
 from fontTools.ttLib import TTFont
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
 
-# Marked-content operators and text-showing operators in a content stream. WeasyPrint writes
-# text as hex strings and images as XObjects, so operator names cannot hide in string data.
-_CONTENT_OPS = re.compile(rb"/([A-Za-z]+)\s*(<<.*?>>|/[A-Za-z0-9]+)?\s*(BDC|BMC)\b|\b(EMC|TJ|Tj)\b", re.S)
+# The content-stream operators verification needs: marked content, font selection and text.
+# WeasyPrint writes text as hex strings of 2-byte glyph codes, so operator names cannot hide in
+# string data. Scanning with one regex is deliberate: pypdf's text extraction cost ~70 ms a
+# PDF, more than the render; this pass costs a few milliseconds.
+_CONTENT_OPS = re.compile(
+    rb"/([A-Za-z]+)\s*(<<.*?>>|/[A-Za-z0-9]+)?\s*(BDC|BMC)\b"
+    rb"|\b(EMC)\b"
+    rb"|/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf\b"
+    rb"|(\[[^\]]*\]|<[0-9A-Fa-f\s]*>)\s*(TJ|Tj)\b", re.S)
 _MCID = re.compile(rb"/MCID\s+(\d+)")
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _HEADING = re.compile(r"/H([1-6])\Z")
 
 
@@ -115,29 +124,69 @@ def _array(value: Any) -> list[Any]:
     return list(value) if isinstance(value, ArrayObject) else [value]
 
 
-def _page_text(reader: pypdf.PdfReader, page_obj: Any, tree: _Tree, page_num: int) -> Iterator[tuple[str, str]]:
-    """(text, lang) of a page's tagged (non-artifact) content, in content order."""
+def _to_unicode(font: DictionaryObject) -> dict[int, str]:
+    """A font's ToUnicode CMap as {glyph code: text}."""
+    cmap: dict[int, str] = {}
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return cmap
+    data = stream.get_object().get_data()
+    for block in _BFCHAR.findall(data):
+        codes = _HEX.findall(block)
+        for code, text in zip(codes[::2], codes[1::2]):
+            cmap[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+    for block in _BFRANGE.findall(data):
+        for line in block.strip().splitlines():
+            codes = _HEX.findall(line)
+            if len(codes) == 3:
+                low, high, first = int(codes[0], 16), int(codes[1], 16), int(codes[2], 16)
+                for offset in range(high - low + 1):
+                    cmap[low + offset] = chr(first + offset)
+    return cmap
+
+
+def _scan_page(page_obj: Any, page_ref: int, tree: _Tree, number: int,
+               fonts: dict[int, dict[int, str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """One pass over a page's content: findings about marked content, and its tagged text with /Lang."""
+    contents = page_obj.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    resources = (page_obj.get("/Resources", {}) or {}).get("/Font", {}) or {}
+    findings: list[str] = []
+    texts: list[tuple[str, str]] = []
     stack: list[tuple[str, int | None]] = []
-    pieces: list[tuple[str, str]] = []
-
-    def before(op: bytes, args: Any, cm: Any, tm: Any) -> None:
-        if op == b"BDC":
-            props = args[1] if len(args) > 1 else {}
-            mcid = props.get("/MCID") if isinstance(props, dict) else None
-            stack.append((str(args[0]), int(mcid) if mcid is not None else None))
-        elif op == b"BMC":
-            stack.append((str(args[0]), None))
-        elif op == b"EMC" and stack:
-            stack.pop()
-
-    def text(value: str, *_: Any) -> None:
-        if not value or any(tag == "/Artifact" for tag, _ in stack):
-            return
-        mcid = next((m for _, m in reversed(stack) if m is not None), None)
-        pieces.append((value, tree.langs.get((page_num, mcid), "") if mcid is not None else ""))
-
-    page_obj.extract_text(visitor_operand_before=before, visitor_text=text)
-    return iter(pieces)
+    cmap: dict[int, str] = {}
+    for match in _CONTENT_OPS.finditer(data):
+        tag, props, marked, emc, font, shown, _ = match.groups()
+        if marked:
+            mcid = _MCID.search(props or b"")
+            stack.append((tag.decode(), int(mcid.group(1)) if mcid else None))
+            if tag == b"Artifact":
+                continue
+            if mcid is None:
+                if not any(t == "Artifact" for t, _ in stack[:-1]):
+                    findings.append(f"page {number}: marked content /{tag.decode()} has no MCID and is not an artifact")
+            elif (page_ref, int(mcid.group(1))) not in tree.owned:
+                findings.append(f"page {number}: marked content MCID {int(mcid.group(1))} belongs to no structure "
+                                "element in the tree (neither tagged nor an artifact)")
+        elif emc:
+            if stack:
+                stack.pop()
+        elif font:
+            ref = resources.get("/" + font.decode())
+            if ref is not None:
+                key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+                if key not in fonts:
+                    fonts[key] = _to_unicode(ref.get_object())
+                cmap = fonts[key]
+        elif not stack:
+            findings.append(f"page {number}: text drawn outside any marked content")
+        elif all(t != "Artifact" for t, _ in stack):
+            mcid = next((m for _, m in reversed(stack) if m is not None), None)
+            codes = b"".join(bytes.fromhex(h.decode()) for h in _HEX.findall(shown)) if shown.startswith(b"[") \
+                else bytes.fromhex(shown[1:-1].decode())
+            text = "".join(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
+            texts.append((text, tree.langs.get((page_ref, mcid), "") if mcid is not None else ""))
+    return findings, texts
 
 
 def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
@@ -192,10 +241,11 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
 
     # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
     texts: list[tuple[str, str]] = []
-    for page_obj in reader.pages:
-        page_ref = page_obj.indirect_reference.idnum
-        findings.extend(_check_content(page_obj, page_ref, tree, reader.get_page_number(page_obj) + 1))
-        texts.extend(_page_text(reader, page_obj, tree, page_ref))
+    fonts: dict[int, dict[int, str]] = {}
+    for number, page_obj in enumerate(reader.pages, start=1):
+        found, page_texts = _scan_page(page_obj, page_obj.indirect_reference.idnum, tree, number, fonts)
+        findings.extend(found)
+        texts.extend(page_texts)
 
     # Links: described in words and printable.
     for page_obj in reader.pages:
@@ -292,30 +342,4 @@ def _check_parent_tree(root: DictionaryObject, tree: _Tree, reader: pypdf.PdfRea
             if isinstance(ref, IndirectObject) and ref.idnum not in tree.ids:
                 findings.append(f"page {reader.get_page_number(page_obj) + 1}: ParentTree entry for MCID {mcid} "
                                 "points to an element outside the structure tree")
-    return findings
-
-
-def _check_content(page_obj: Any, page_ref: int, tree: _Tree, number: int) -> list[str]:
-    contents = page_obj.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    findings = []
-    depth: list[str] = []
-    for match in _CONTENT_OPS.finditer(data):
-        tag, props, marked, op = match.groups()
-        if marked:
-            depth.append(tag.decode())
-            if tag == b"Artifact":
-                continue
-            mcid = _MCID.search(props or b"")
-            if mcid is None:
-                if "Artifact" not in depth[:-1]:
-                    findings.append(f"page {number}: marked content /{tag.decode()} has no MCID and is not an artifact")
-            elif (page_ref, int(mcid.group(1))) not in tree.owned:
-                findings.append(f"page {number}: marked content MCID {int(mcid.group(1))} belongs to no structure "
-                                "element in the tree (neither tagged nor an artifact)")
-        elif op == b"EMC":
-            if depth:
-                depth.pop()
-        elif not depth:
-            findings.append(f"page {number}: text drawn outside any marked content")
     return findings
