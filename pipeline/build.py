@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from . import __version__
 from .config import Project, load_project
 from .errors import HandoutsError, Problem, SourceError
 from .layouts import Layout, load_layout
+from .library import write_index
 from .model import Handout, load_handout
 
 MANIFEST = "manifest.json"
@@ -29,13 +31,17 @@ class Target:
     """One PDF to make: a handout in a language and a layout."""
 
     slug: str
-    lang: str
+    lang: str  # for a bilingual layout: the first language, whose part comes first
     layout: str
     default_layout: str
+    bilingual: bool = False
 
     @property
     def path(self) -> str:
-        """Where it goes, relative to output/: en/vertebroplasty.pdf, en/vertebroplasty.a4.pdf."""
+        """Where it goes, relative to output/: en/vertebroplasty.pdf, en/vertebroplasty.a4.pdf,
+        bilingual/vertebroplasty.pdf."""
+        if self.bilingual:
+            return f"{self.layout}/{self.slug}.pdf"
         suffix = "" if self.layout == self.default_layout else f".{self.layout}"
         return f"{self.lang}/{self.slug}{suffix}.pdf"
 
@@ -78,12 +84,12 @@ def input_digest(project: Project, target: Target, layout: Layout, shared: str) 
     """Everything that can change the target's bytes: its sources, layout, fonts, code versions."""
     hasher = hashlib.sha256(shared.encode())
     folder = project.handouts_dir / target.slug
-    files = [folder / "handout.yml", folder / f"{target.lang}.md"]
-    files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix not in (".md", ".yml"))
-    # The other languages' front matter is printed too (the "also available in" line).
-    files += sorted(p for p in folder.glob("*.md") if p.name != f"{target.lang}.md")
-    _digest_files(hasher, project.root, files)
+    # Every file of the handout: the other languages' files matter too (the "also available in"
+    # line, bilingual documents).
+    _digest_files(hasher, project.root, sorted(p for p in folder.iterdir() if p.is_file()))
     _digest_files(hasher, project.root, layout.files())
+    if layout.imposes:
+        _digest_files(hasher, project.root, load_layout(project.layouts_dir, layout.imposes).files())
     hasher.update(target.path.encode())
     return hasher.hexdigest()
 
@@ -154,7 +160,8 @@ def _renderer() -> Any:
 
 def make_target(target: Target, digest: str) -> Outcome:
     """Render, verify and publish one target (runs in a worker)."""
-    from .html import render_html
+    from .html import labels, render_html
+    from .impose import impose
     from .verify import Expect, verify_pdf
 
     start = time.perf_counter()
@@ -165,32 +172,42 @@ def make_target(target: Target, digest: str) -> Outcome:
         if handout is None:
             raise SourceError([p for p in problems if not p.warning])
         layout = load_layout(project.layouts_dir, target.layout)
-        rendered, problems = render_html(project, handout, target.lang, layout)
+        # A booklet is the letter edition, imposed: render that layout first.
+        render_layout = load_layout(project.layouts_dir, layout.imposes) if layout.imposes else layout
+        rendered, problems = render_html(project, handout, target.lang, render_layout)
         if rendered is None:
             raise SourceError([p for p in problems if not p.warning])
         source = handout.versions[target.lang].file
-        pdf = _renderer().render(rendered.html, layout, handout.folder, source, bytes.fromhex(digest[:32]))
+        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, bytes.fromhex(digest[:32]))
         expect = Expect(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
         report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
-        if layout.pdfua and not report.ok:
+        if not report.ok:
             kept = " (the previous file is kept)" if out.exists() else ""
             raise HandoutsError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
                                 + "\n    ".join(report.findings))
+        if layout.imposes:
+            accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
+            pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
+                path=f"output/{accessible}"), bytes.fromhex(digest[:32]))
         atomic_write(out, pdf)
     except HandoutsError as error:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
     entry = {
         "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
-        "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf), "pages": report.pages,
-        "input_digest": digest, "pdfua": layout.pdfua, "verify": "pass" if report.ok else "fail",
-        "translation": "stale" if handout.versions[target.lang].stale else "current",
+        "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
+        "pages": report.pages if not layout.imposes else _page_count(pdf),
+        "input_digest": digest, "pdfua": layout.pdfua,
+        # A print-only edition is verified before imposition: the result says so.
+        "verify": "pass" if layout.pdfua else f"pass before imposition ({layout.imposes})",
+        "translation": "stale" if any(v.stale for v in handout.versions.values()
+                                      if v.lang == target.lang or layout.bilingual) else "current",
         "number": handout.meta.number, "title": rendered.title,
         "revised": handout.versions[target.lang].front.revised.isoformat(),
     }
     return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start)
 
 
-def plan(project: Project, slugs: list[str], langs: list[str], layouts: list[str],
+def plan(project: Project, slugs: list[str], langs: list[str], layouts: dict[str, Layout],
          handouts: dict[str, Handout]) -> list[Target]:
     targets = []
     for slug in slugs:
@@ -200,29 +217,47 @@ def plan(project: Project, slugs: list[str], langs: list[str], layouts: list[str
         for lang in langs:
             if lang not in handout.versions:
                 continue
-            for layout in layouts:
-                targets.append(Target(slug, lang, layout, project.config.layout))
+            for name in layouts:
+                bilingual = layouts[name].bilingual
+                if bilingual and lang != langs[0]:
+                    continue  # one bilingual document per handout
+                targets.append(Target(slug, lang, name, project.config.layout, bilingual))
     return targets
 
 
-def check(project: Project, slugs: list[str]) -> tuple[dict[str, Handout], list[Problem]]:
-    """Read and validate every selected handout (no rendering); collect every problem."""
-    from .html import render_html
+def _page_count(pdf: bytes) -> int:
+    import io
+
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def check(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:
+    """Read and validate every selected handout (no PDF rendering, no WeasyPrint); collect every problem.
+
+    Reviews are judged overdue against `today` (default: the real date)."""
+    from .html import labels, render_html
+    from .markdown import render_body
+    from .tracking import parity_problems
 
     handouts: dict[str, Handout] = {}
     problems: list[Problem] = []
     layout = load_layout(project.layouts_dir, project.config.layout)
     for slug in slugs:
-        handout, found = load_handout(project, slug)
+        handout, found = load_handout(project, slug, today=today)
         problems += found
         if handout is None:
             continue
-        ok = True
-        for lang in handout.versions:
-            rendered, found = render_html(project, handout, lang, layout)
+        bodies = {}
+        for lang, version in handout.versions.items():
+            body, found = render_body(handout, version, labels(project.layouts_dir, lang))
             problems += found
-            ok = ok and rendered is not None
-        if ok:
+            if body is not None:
+                bodies[lang] = body
+                render_html(project, handout, lang, layout)  # the layout's template takes this handout
+        problems += parity_problems(handout, bodies)
+        if len(bodies) == len(handout.versions):
             handouts[slug] = handout
     return handouts, problems
 
@@ -233,7 +268,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
     start = time.perf_counter()
     handouts, problems = check(project, slugs)
     loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
-    targets = plan(project, slugs, langs, layouts, handouts)
+    targets = plan(project, slugs, langs, loaded, handouts)
     output = project.output_dir
     output.mkdir(parents=True, exist_ok=True)
     # One build at a time per output folder: a second one waits rather than interleaving manifests.
@@ -267,6 +302,7 @@ def _build_locked(project: Project, handouts: dict[str, Handout], problems: list
         report(outcome)
     atomic_write(output / MANIFEST, (json.dumps({"version": 1, "outputs": dict(sorted(entries.items()))},
                                                 indent=2, ensure_ascii=False) + "\n").encode())
+    write_index(project)  # output/index.html, the handout library page (pipeline/library.py)
     return Summary(outcomes, problems, time.perf_counter() - start)
 
 

@@ -66,13 +66,34 @@ def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> No
     from .build import check as run_check
     from .model import handout_slugs
 
-    project = _project(project_path)
-    selected = list(slugs) or handout_slugs(project)
-    _, problems = run_check(project, selected)
+    try:
+        project = _project(project_path)
+        selected = list(slugs) or handout_slugs(project)
+        handouts, problems = run_check(project, selected)
+    except SourceError as error:  # handouts.yml or the layout: nothing else can be checked
+        errors, _ = _print_problems(error.problems, strict)
+        click.echo(f"Checked 0 handout(s): {errors} error(s).")
+        raise SystemExit(1) from None
+    problems += _plain_language(project, handouts)
     errors, warnings = _print_problems(problems, strict)
     click.echo(f"Checked {len(selected)} handout(s): {errors} error(s), {warnings} warning(s).")
     if errors:
         raise SystemExit(1)
+
+
+def _plain_language(project: Project, handouts: dict) -> list[Problem]:
+    """Print each handout's readability and PEMAT checklist and the writing notes; return the warnings."""
+    from .plain import review
+
+    warnings: list[Problem] = []
+    for handout in handouts.values():
+        result = review(project, handout)
+        for version in result.versions:
+            click.echo(version.line())
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        warnings += result.problems
+    return warnings
 
 
 @main.command()
@@ -189,3 +210,93 @@ def _expectation(project: Project, entry: dict):
         return None
     return Expect(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
 
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@project_option
+def status(as_json: bool, project_path: Path | None) -> None:
+    """Show every handout: languages, revisions, translation, review due, readability, last build.
+
+    A review is due a number of years after the handout's review.date (handouts.yml's
+    'review_interval_years', default 3); overdue reviews are shown in red.
+    """
+    from .status import collect
+
+    project = _project(project_path)
+    rows = collect(project)
+    if as_json:
+        click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    langs = project.config.languages
+    header = (["HANDOUT", "NUMBER", "LANGS"] + [f"{lang.upper()} REVISED" for lang in langs]
+              + ["TRANSLATION", "REVIEWED", "NEXT REVIEW", "READABILITY", "LAST BUILD"])
+    table: list[list[tuple[str, str | None]]] = []
+    for row in rows:
+        if row.error:
+            table.append([(row.slug, None), (f"cannot be read: {row.error}", "red")])
+            continue
+        translation = ", ".join(f"{lang} {state}" for lang, state in row.translation.items()
+                                if lang != "en" and state != "current") or "current"
+        review_color = {"overdue": "red", "due soon": "yellow"}.get(row.review)
+        due = row.review_due + ("" if row.review == "current" else f" ({row.review})")
+        scores = []
+        for lang, score in row.readability.items():
+            value = f"{score['grade']:.1f}" if score.get("grade") is not None else (
+                f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
+            scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
+        builds = [o for o in row.outputs if o.get("built")]
+        if builds:
+            last = max(o["built"] for o in builds)[:16].replace("T", " ")
+            failed = [o["path"] for o in builds if o.get("verify") != "pass"]
+            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(builds)} PDF{'' if len(builds) == 1 else 's'} verified")
+        else:
+            build = "not built"
+        table.append([(row.slug, None), (row.number, None), (" ".join(row.languages), None)]
+                     + [(row.revised.get(lang, "-"), None) for lang in langs]
+                     + [(translation, "yellow" if translation != "current" else None), (row.reviewed, None),
+                        (due, review_color), (", ".join(scores), None), (build, None)])
+    widths = [max([len(header[i])] + [len(r[i][0]) for r in table if len(r) > i and len(r) == len(header)])
+              for i in range(len(header))]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    for cells in table:
+        click.echo("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
+                             for (text, color), w in zip(cells, widths)).rstrip())
+
+
+@main.command()
+@click.argument("slug")
+@project_option
+def new(slug: str, project_path: Path | None) -> None:
+    """Start a new handout: handouts/SLUG/ with handout.yml and one Markdown file per language.
+
+    SLUG is the folder and PDF name: lowercase letters, digits and hyphens (fever-children).
+    Every field is explained in a comment; 'handouts check SLUG' lists what is left to fill in.
+    """
+    from .create import new_handout
+
+    project = _project(project_path)
+    for path in new_handout(project, slug):
+        click.echo(f"created  {path.relative_to(project.root)}")
+    click.echo(f"Fill in every TODO, then run: handouts check {slug}")
+
+
+@main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@project_option
+def watch(jobs: int | None, project_path: Path | None) -> None:
+    """Rebuild handouts as their files are saved, until Ctrl+C.
+
+    A change in handouts/SLUG/ rebuilds that handout; a change in handouts.yml, layouts/ or
+    fonts/ rebuilds every handout. Errors are printed and watching goes on.
+    """
+    from .watch import watch as run_watch
+
+    root = find_root((project_path or Path.cwd()).resolve())
+    _project(root)  # the configuration must be readable to start
+
+    def echo(message: str, error: bool) -> None:
+        click.secho(message, fg="red" if error else None, err=error)
+
+    run_watch(root, echo, jobs=jobs)

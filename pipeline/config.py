@@ -37,13 +37,27 @@ class License(Strict):
     permits: list[Use] = pydantic.Field(min_length=1)
 
 
+class Readability(Strict):
+    """Plain-language targets checked by `handouts check` (see pipeline/plain.py)."""
+
+    # English: Flesch-Kincaid grade level, at most this.
+    grade: float = pydantic.Field(default=8, ge=1, le=18)
+    # French: Kandel-Moles reading ease, at least this. Kandel & Moles is Flesch reading ease
+    # recalibrated for French on the same 0-100 scale, where 60-70 is the "standard" band that
+    # Flesch equates with US grades 8-9; 60 is therefore the French equivalent of grade 8.
+    kandel_moles: float = pydantic.Field(default=60, ge=0, le=100)
+
+
 class Config(Strict):
+    readability: Readability = Readability()
     organization: Organization
     contacts: list[Contact] = []
     disclaimer: Localized
     licenses: dict[str, License] = pydantic.Field(min_length=1)
     languages: list[Literal["en", "fr"]] = pydantic.Field(min_length=1)
     layout: str = "letter"
+    # A handout is due for clinical review this many years after its review.date.
+    review_interval_years: int = pydantic.Field(default=3, ge=1, le=10)
 
 
 @dataclasses.dataclass(frozen=True)

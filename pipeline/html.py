@@ -169,12 +169,27 @@ class Rendered:
 
 
 def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -> tuple[Rendered | None, list[Problem]]:
-    """The full HTML of one handout in one language and layout."""
-    body, problems = render_body(handout, handout.versions[lang], labels(project.layouts_dir, lang))
-    if body is None:
-        return None, problems
-    page = page_model(project, handout, lang, body)
+    """The full HTML of one handout in one language and layout (a bilingual layout: every language,
+    `lang` first)."""
+    langs = [lang] + ([other for other in handout.versions if other != lang] if layout.bilingual else [])
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    parts: list[tuple[str, str]] = []
+    for part_lang in langs:
+        body, found = render_body(handout, handout.versions[part_lang], labels(project.layouts_dir, part_lang))
+        problems += found
+        if body is None:
+            return None, problems
+        page = page_model(project, handout, part_lang, body)
+        if layout.bilingual:
+            page.other_langs = []  # the other language is right there
+        pages.append(page)
+        parts += body.parts + [(other["text"], other["lang"].split("-")[0]) for other in page.other_langs]
+    first = pages[0]
+    for page in pages[1:]:
+        # A later part in another language: all of its legal text must be read in that language.
+        parts += [(text, page.lang) for text in (page.title, page.about["copyright"], page.about["notice"])]
     template = environment(project.layouts_dir).get_template(f"{layout.name}/{layout.template}")
-    parts = body.parts + [(other["text"], other["lang"].split("-")[0]) for other in page.other_langs]
-    return Rendered(template.render(page=page, layout=layout), page.title, lang, page.about["copyright"],
-                    page.about["notice"], parts), problems
+    title = " / ".join(page.title for page in pages)
+    return Rendered(template.render(page=first, pages=pages, layout=layout), title, lang,
+                    first.about["copyright"], first.about["notice"], parts), problems

@@ -20,6 +20,8 @@ class LayoutSpec(Strict):
     stylesheets: list[Text] = ["style.css"]
     # Print-only layouts made from another layout's PDF (booklet imposition).
     imposes: Text | None = None
+    # Every language of a handout in one document.
+    bilingual: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Layout:
     template: str
     stylesheets: tuple[str, ...]
     imposes: str | None
+    bilingual: bool
 
     def files(self) -> list[Path]:
         """Every file of this layout (for the build digest)."""
@@ -59,4 +62,4 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     if spec is None:
         raise SourceError(problems)
     return Layout(name, folder, spec.description, spec.paper, spec.orientation, spec.pdfua,
-                  spec.template, tuple(spec.stylesheets), spec.imposes)
+                  spec.template, tuple(spec.stylesheets), spec.imposes, spec.bilingual)

@@ -90,6 +90,11 @@ class _Renderer(RendererHTML):
         token.attrSet("title", title)
         return super().renderToken(tokens, idx, options, env)
 
+    def container_callout_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # The container plugin's own rule adds the class, but only to md.renderer, not to ours.
+        tokens[idx].attrJoin("class", "callout")
+        return super().renderToken(tokens, idx, options, env)
+
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         tokens[idx].attrSet("scope", "col")
         return super().renderToken(tokens, idx, options, env)
@@ -97,6 +102,12 @@ class _Renderer(RendererHTML):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    """The start of some source text, on one line, to show where a problem is."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _lone_image(inline: Token) -> bool:
@@ -126,7 +137,7 @@ def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, st
             problem(f"lists or quotes are nested more than {MAX_NESTING - 2} levels deep", "flatten them")
             return None, problems
         if token.type == "html_block":
-            problem("raw HTML is not allowed in a handout", "use Markdown instead, or remove it")
+            problem(f"raw HTML is not allowed in a handout: {_snippet(token.content)}", "use Markdown instead, or remove it")
         elif token.type == "heading_open":
             level = int(token.tag[1])
             if level == 1:
@@ -183,8 +194,9 @@ def _check_inline(token: Token, handout: Handout, version: LanguageVersion, prob
     children = token.children or []
     _typeset(children, version.lang)
     for index, child in enumerate(children):
-        if child.type == "html_inline":
-            problem("raw HTML is not allowed in a handout", "use Markdown instead, or remove it")
+        if child.type == "html_inline" and not child.content.startswith("</"):
+            problem(f"raw HTML is not allowed in a handout: {_snippet(child.content)}",
+                    "use Markdown instead, like **bold** or [text](https://...), or remove it")
         elif child.type == "span_open":
             lang = str(child.attrGet("lang"))
             if lang not in SUPPORTED_LANGUAGES:
@@ -203,7 +215,13 @@ def _check_inline(token: Token, handout: Handout, version: LanguageVersion, prob
         elif child.type == "image":
             body.images += 1
             src = str(child.attrGet("src") or "")
-            if src not in handout.meta.images:
+            if src not in handout.meta.images and (urlsplit(src).scheme or src.startswith("//")):
+                problem(f'image "{src}" is on the internet: handouts may only use image files in their own folder',
+                        "save the image next to handout.yml, list it under images: and use its file name")
+            elif src not in handout.meta.images and ("/" in src or "\\" in src):
+                problem(f'image "{src}" is not in this handout\'s folder',
+                        "put the image next to handout.yml and use its file name alone")
+            elif src not in handout.meta.images:
                 problem(f'image "{src}" is not listed under images: in handout.yml',
                         "add it there with its alt text in each language")
             if child.content.strip():

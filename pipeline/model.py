@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pydantic
@@ -10,9 +11,8 @@ import pydantic
 from .config import Project
 from .errors import Problem
 from .schema import Date, Localized, Strict, Text, validate
-from .sources import parse_yaml, read_markdown, read_text
-
-SOURCE_LANGUAGE = "en"
+from .sources import YamlDoc, parse_yaml, read_markdown, read_text
+from .tracking import LANGUAGE_NAMES, SOURCE_LANGUAGE, review_problems
 
 
 class Review(Strict):
@@ -71,6 +71,8 @@ class LanguageVersion:
     body: str
     body_line: int
     stale: bool = False
+    # The front matter as parsed, for the position of each field in messages.
+    front_doc: YamlDoc | None = None
 
 
 @dataclasses.dataclass
@@ -92,8 +94,10 @@ def handout_slugs(project: Project) -> list[str]:
     return sorted(p.name for p in project.handouts_dir.iterdir() if (p / "handout.yml").is_file())
 
 
-def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Problem]]:
-    """Read and validate one handout; return it (or None) and every problem found."""
+def load_handout(project: Project, slug: str, today: dt.date | None = None) -> tuple[Handout | None, list[Problem]]:
+    """Read and validate one handout; return it (or None) and every problem found.
+
+    Reviews are judged overdue against `today` (default: the real date)."""
     folder = project.handouts_dir / slug
     rel = Path("handouts") / slug
     meta_file = rel / "handout.yml"
@@ -111,14 +115,20 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
             problems += found
             if meta is not None:
                 problems += _check_meta(project, folder, meta, doc)
+                problems += review_problems(meta, doc, project.config.review_interval_years, today)
     versions: dict[str, LanguageVersion] = {}
     for lang in project.config.languages:
         file = rel / f"{lang}.md"
+        name = LANGUAGE_NAMES.get(lang, lang)
         if not (folder / f"{lang}.md").is_file():
             if meta is not None and lang not in meta.missing:
-                problems.append(Problem(file, f"the {lang} version is missing", warning=True,
-                                        hint=f"write {file}, or say why under 'missing: {{{lang}: ...}}' in {meta_file}"))
+                problems.append(Problem(file, f"the {name} version is missing", warning=True,
+                                        hint=f"write it, or say why under 'missing: {{{lang}: ...}}' in {meta_file}"))
             continue
+        if meta is not None and lang in meta.missing:
+            line, column = doc.mark(("missing", lang))
+            problems.append(Problem(meta_file, f"says the {name} version is missing, but {file} exists", line, column,
+                                    f"missing.{lang}", hint=f"remove the '{lang}:' line under 'missing:'", warning=True))
         source, found = read_markdown(folder / f"{lang}.md", file)
         problems += found
         if source is None:
@@ -126,7 +136,7 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
         front, found = validate(FrontMatter, source.front)
         problems += found
         if front is not None:
-            versions[lang] = LanguageVersion(lang, file, front, source.body, source.body_line)
+            versions[lang] = LanguageVersion(lang, file, front, source.body, source.body_line, front_doc=source.front)
             if lang != SOURCE_LANGUAGE and front.translates is None:
                 line, column = source.front.mark(())
                 problems.append(Problem(file, "is missing", line, column, "translates",
@@ -144,12 +154,41 @@ def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[
         known = ", ".join(project.config.licenses)
         problems.append(Problem(doc.file, f'"{meta.license}" is not a license in handouts.yml', line, column,
                                 "license", hint=f"use one of: {known}"))
-    for name in meta.images:
-        if not (folder / name).is_file() or "/" in name or name.startswith("."):
-            line, column = doc.mark(("images", name))
-            problems.append(Problem(doc.file, "no such image file in this handout's folder", line, column,
-                                    f"images.{name}", hint=f"put {name} next to handout.yml"))
+    for name, image in meta.images.items():
+        line, column = doc.mark(("images", name))
+        problem = _image_file_problem(folder, name)
+        if problem:
+            message, hint = problem
+            problems.append(Problem(doc.file, message, line, column, "images", hint=hint))
+        for lang in project.config.languages:
+            if image.alt is not None and lang not in image.alt:
+                line, column = doc.mark(("images", name, "alt"))
+                problems.append(Problem(doc.file, f"has no {LANGUAGE_NAMES.get(lang, lang)} alt text", line, column,
+                                        f"images.{name}.alt", hint=f"add a '{lang}:' line describing the image"))
     return problems
+
+
+def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
+    """Why an image name in handout.yml cannot be used, or None: images are plain files in the handout's folder."""
+    shown = " ".join(name.split())[:80]
+    if name.startswith("//") or (":" in name and "/" in name):
+        return (f'"{shown}" is a web address: handouts may only use image files in their own folder',
+                "save the image next to handout.yml and use its file name")
+    if "/" in name or "\\" in name or name.startswith("."):
+        return (f'"{shown}" is a path, not a file name in this handout\'s folder',
+                "put the image next to handout.yml and use its file name alone")
+    if any(char in name for char in "?#%\0") or len(name) > 200:
+        return (f'"{shown}" cannot be used as an image file name', "rename the file with letters, digits, - and _")
+    path = folder / name
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            return (f'"{shown}" is a link to a file outside this handout\'s folder',
+                    "copy the image itself into the handout's folder in place of the link")
+        if not path.is_file():
+            return f'"{shown}": no such file in this handout\'s folder', f"put {shown} next to handout.yml"
+    except (OSError, RuntimeError):
+        return f'"{shown}" cannot be read in this handout\'s folder', f"put {shown} next to handout.yml"
+    return None
 
 
 def _check_staleness(versions: dict[str, LanguageVersion]) -> list[Problem]:
@@ -159,10 +198,15 @@ def _check_staleness(versions: dict[str, LanguageVersion]) -> list[Problem]:
         translated = version.front.translates
         if source is None or lang == SOURCE_LANGUAGE or translated is None:
             continue
+        line, column = version.front_doc.mark(("translates",)) if version.front_doc else (0, 0)
         if translated < source.front.revised:
             version.stale = True
             problems.append(Problem(version.file, f"translates the English of {translated.isoformat()}, but the English "
-                                    f"was revised on {source.front.revised.isoformat()}", warning=True,
-                                    field="translates",
+                                    f"was revised on {source.front.revised.isoformat()}", line, column,
+                                    warning=True, field="translates",
                                     hint="update the translation, then set 'translates' to the new English date"))
+        elif translated > source.front.revised:
+            problems.append(Problem(version.file, f"{translated.isoformat()} is later than the English revision "
+                                    f"({source.front.revised.isoformat()})", line, column, warning=True,
+                                    field="translates", hint="set 'translates' to the English 'revised' date"))
     return problems

@@ -24,13 +24,14 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 def _parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
-    text = str(value)
-    if isinstance(value, str) and _ISO_DATE.match(text):
+    if value is None or value == "":
+        raise PydanticCustomError("iso_date", "is empty")
+    if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise PydanticCustomError("iso_date", "{shown} is not a date", {"shown": f'"{text}"'})
+    raise PydanticCustomError("iso_date", "{shown} is not a date", {"shown": _shown(value)})
 
 
 Date = Annotated[dt.date, pydantic.BeforeValidator(_parse_date)]
@@ -79,11 +80,28 @@ _HINTS = {
     "dict_type": "write it as 'key: value' lines indented under it",
     "model_type": "write it as 'key: value' lines indented under it",
     "bool_type": "write true or false",
+    "url_parsing": "write the full address, starting with https://",
+    "url_scheme": "write the full address, starting with https://",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+}
+
+# What a value of the wrong kind should have been, for messages like "should be text, not a list".
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "'key: value' lines",
+    "model_type": "'key: value' lines",
+    "model_attributes_type": "'key: value' lines",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
 }
 
 
 def _problem(model: type, doc: YamlDoc, error: Any) -> Problem:
-    loc = tuple(error["loc"])
+    loc = tuple(part for part in error["loc"] if part != "[key]")
     kind = error["type"]
     field = ".".join(str(p) for p in loc)
     line, column = doc.mark(loc)
@@ -97,17 +115,57 @@ def _problem(model: type, doc: YamlDoc, error: Any) -> Problem:
         hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
         return Problem(doc.file, "is not a known key", line, column, field, hint=hint)
     message = error["msg"]
-    if kind in ("literal_error", "enum"):
-        message = f'{_shown(error.get("input"))} is not allowed: {message[0].lower()}{message[1:]}'
-    elif kind not in ("iso_date", "blank", "value_error"):
-        message = f'{_shown(error.get("input"))} is not right: {message[0].lower()}{message[1:]}'
+    value = error.get("input")
+    context = error.get("ctx") or {}
+    hint = _HINTS.get(kind, "")
+    if kind in _EXPECTED and value is None:
+        message, hint = "is empty", "write a value after the colon, or remove the line"
+    elif kind in _EXPECTED:
+        message = f"should be {_EXPECTED[kind]}, not {_shown(value)}"
+    elif kind in ("literal_error", "enum"):
+        message = f"{_shown(value)} is not allowed"
+        hint = f"use {context['expected']}" if "expected" in context else ""
+    elif kind in ("url_parsing", "url_scheme", "url_type"):
+        message = f"{_shown(value)} is not a web address"
+        hint = _HINTS["url_parsing"]
+    elif kind == "too_short":
+        message = "is empty" if not value else f"has too few items ({len(value)})"
+        hint = f"give at least {context.get('min_length', 1)}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{_shown(value)} is not in the right form"
+        hint = "write digits only, with a + in front for a country code" if field.endswith("tel") else ""
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        message = f"{_shown(value)} is out of range"
+        bound = next(iter(context.values()), "")
+        hint = f"use a number {_bound(kind)} {bound}"
     elif kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    return Problem(doc.file, message, line, column, field, hint=_HINTS.get(kind, ""))
+        message, _, hint = message.removeprefix("Value error, ").partition("; ")
+    elif kind not in ("iso_date", "blank"):
+        message = f"{_shown(value)} is not right: {message[0].lower()}{message[1:]}"
+    return Problem(doc.file, message, line, column, field, hint=hint)
+
+
+def _bound(kind: str) -> str:
+    return {"greater_than_equal": "of at least", "less_than_equal": "of at most",
+            "greater_than": "greater than", "less_than": "less than"}[kind]
 
 
 def _shown(value: Any) -> str:
+    """A value as a reader wrote it (never a Python repr)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set)):
+        return "a list" if value else "an empty list"
+    if isinstance(value, dict):
+        return "'key: value' lines" if value else "an empty group"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
     text = str(value)
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+    text = " ".join(text.split())
     if len(text) > 40:
         text = text[:37] + "..."
     return f'"{text}"'
@@ -122,4 +180,12 @@ def validate(model: type[M], doc: YamlDoc) -> tuple[M | None, list[Problem]]:
     try:
         return model.model_validate(data), []
     except pydantic.ValidationError as error:
-        return None, [_problem(model, doc, e) for e in error.errors()]
+        problems = [_problem(model, doc, e) for e in error.errors()]
+    # A misspelt key ("titel", did you mean 'title'?) is one mistake: do not also report 'title' as missing.
+    meant = set()
+    for problem in problems:
+        if problem.hint.startswith("did you mean '"):
+            parent = problem.field.rpartition(".")[0]
+            name = problem.hint.split("'")[1]
+            meant.add(f"{parent}.{name}" if parent else name)
+    return None, [p for p in problems if not (p.message == "is missing" and p.field in meant)]

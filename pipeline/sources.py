@@ -11,8 +11,9 @@ import yaml
 
 from .errors import Problem
 
-# A source bigger than this is a mistake (a pasted binary, a runaway export), not a handout.
-MAX_SOURCE_BYTES = 1_000_000
+# A source bigger than this is a mistake (a pasted binary, a runaway export), not a handout:
+# real handouts are under 10 KB, and this keeps the slowest Markdown input to a few seconds.
+MAX_SOURCE_BYTES = 200_000
 
 Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line and column
@@ -20,7 +21,15 @@ Mark = tuple[int, int]  # 1-based line and column
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text (the schema parses them, with a clear message)
-    and refuses duplicate keys instead of silently keeping the last one."""
+    and refuses duplicate keys instead of silently keeping the last one.
+    Aliases (*name) are refused: handouts never need them, and nested aliases
+    ("billion laughs") would make one small file expand without end."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -62,6 +71,19 @@ def _walk(node: yaml.Node, path: Path_, marks: dict[Path_, Mark], problems: list
             _walk(item, path + (index,), marks, problems)
 
 
+# PyYAML's words for common mistakes → plain words, a hint, and whether the mistake is where
+# the construct started (the key missing its colon) rather than where PyYAML noticed it.
+_YAML_PROBLEMS = {
+    "could not find expected ':'": ("a ':' is missing after the name on this line", "write 'name: value'", True),
+    "mapping values are not allowed here": ("a ':' is not allowed here",
+                                            "put quotes around text that contains ': '", False),
+    "found character '\\t' that cannot start any token": ("a tab is used to indent this line",
+                                                           "indent with spaces only", False),
+    "aliases (*name) are not allowed": ("YAML aliases (*name) are not allowed in handout files",
+                                        "write the value out in full", False),
+}
+
+
 def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse YAML safely; problems carry the file position (shifted by `line_offset`)."""
     try:
@@ -72,12 +94,15 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | N
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        message, hint, at_context = _YAML_PROBLEMS.get(str(error.problem), (
+            f"this is not valid YAML: {error.problem}", "check indentation, colons and quotes on this line", False))
+        mark = (error.context_mark if at_context else None) or error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(file, f"this is not valid YAML: {error.problem}",
-                              line + line_offset, column,
-                              hint="check indentation, colons and quotes on this line")]
-    except (yaml.YAMLError, RecursionError) as error:
+        return None, [Problem(file, message, line + line_offset, column, hint=hint)]
+    except RecursionError:
+        return None, [Problem(file, "this YAML is nested too deeply to read", 1 + line_offset, 1,
+                              hint="use plain 'key: value' lines and short lists")]
+    except yaml.YAMLError as error:
         return None, [Problem(file, f"this is not valid YAML: {error}", 1 + line_offset, 1)]
     marks: dict[Path_, Mark] = {}
     duplicates: list[str] = []
@@ -98,7 +123,7 @@ def read_text(path: Path, display: Path | str | None = None) -> tuple[str | None
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             return None, [Problem(name, f"is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} a handout source may have",
-                                  hint="is this the right file?")]
+                                  hint="check that this is the right file: a handout is a few pages of text")]
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(name, f"cannot be read: {error.strerror}")]
@@ -107,7 +132,7 @@ def read_text(path: Path, display: Path | str | None = None) -> tuple[str | None
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, [Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded)", line, column,
+        return None, [Problem(name, f"is not UTF-8 text: byte 0x{raw[error.start]:02x} here cannot be read", line, column,
                               hint="save the file as UTF-8 in your editor")]
     return text.removeprefix("\ufeff"), []
 

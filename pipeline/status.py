@@ -1,0 +1,106 @@
+"""Sources + output/manifest.json → one status row per handout (for `handouts status` and the library page).
+
+Cheap on purpose: it reads sources and the manifest, never renders (no WeasyPrint import).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from .config import Project
+from .model import Handout, handout_slugs, load_handout
+from .tracking import add_years
+
+DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
+
+
+def review_interval(project: Project) -> int:
+    return int(getattr(project.config, "review_interval_years", 3))
+
+
+def review_state(reviewed: dt.date, due: dt.date, today: dt.date) -> str:
+    """current, due soon or overdue."""
+    if due < today:
+        return "overdue"
+    if (due - today).days <= DUE_SOON_DAYS:
+        return "due soon"
+    return "current"
+
+
+@dataclasses.dataclass
+class Row:
+    slug: str
+    number: str = ""
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
+    languages: list[str] = dataclasses.field(default_factory=list)
+    revised: dict[str, str] = dataclasses.field(default_factory=dict)  # lang → YYYY-MM-DD
+    translation: dict[str, str] = dataclasses.field(default_factory=dict)  # lang → current, stale, missing
+    reviewed: str = ""
+    review_due: str = ""
+    review: str = ""  # current, due soon, overdue
+    license: str = ""
+    electronic: bool = False  # the license permits electronic distribution
+    readability: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    outputs: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # manifest entries (+ "built")
+    error: str = ""  # the sources could not be read
+
+    @property
+    def stale(self) -> bool:
+        return any(state == "stale" for state in self.translation.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["stale"] = self.stale
+        return data
+
+
+def collect(project: Project, today: dt.date | None = None, readability: bool = True) -> list[Row]:
+    """One row per handout folder, sorted by slug."""
+    from .build import read_manifest
+
+    today = today or dt.date.today()
+    entries = read_manifest(project.output_dir)["outputs"]
+    rows = []
+    for slug in handout_slugs(project):
+        handout, problems = load_handout(project, slug)
+        if handout is None:
+            errors = [str(p) for p in problems if not p.warning]
+            rows.append(Row(slug, error=errors[0] if errors else "cannot be read"))
+            continue
+        rows.append(_row(project, handout, entries, today, readability))
+    return rows
+
+
+def _row(project: Project, handout: Handout, entries: dict[str, Any], today: dt.date, readability: bool) -> Row:
+    meta = handout.meta
+    license = project.config.licenses.get(meta.license)
+    due = add_years(meta.review.date, review_interval(project))
+    row = Row(handout.slug, number=meta.number, reviewed=meta.review.date.isoformat(), review_due=due.isoformat(),
+              review=review_state(meta.review.date, due, today), license=meta.license,
+              electronic=bool(license and "electronic" in license.permits))
+    for lang in project.config.languages:
+        version = handout.versions.get(lang)
+        if version is None:
+            row.translation[lang] = "missing"
+            continue
+        row.languages.append(lang)
+        row.titles[lang] = version.front.title
+        row.revised[lang] = version.front.revised.isoformat()
+        row.translation[lang] = "stale" if version.stale else "current"
+        if readability:
+            from .plain import meets, score_version
+
+            score = score_version(version)
+            ok, target = meets(project, score)
+            row.readability[lang] = {**score.to_dict(), "target": target, "meets_target": ok}
+    for path, entry in sorted(entries.items()):
+        if entry.get("handout") != handout.slug:
+            continue
+        built = None
+        file = project.output_dir / path
+        if file.is_file():
+            built = dt.datetime.fromtimestamp(file.stat().st_mtime).isoformat(timespec="seconds")
+        row.outputs.append({**entry, "built": built})
+    return row
