@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint's libraries (Pango, HarfBuzz subsetting) and the tools tests read PDFs with.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig \
-	poppler-utils qpdf
+	poppler-utils qpdf chromium
 
 .PHONY: setup build test bench clean system-packages
 
@@ -31,8 +31,13 @@ system-packages:
 build: setup
 	$(BIN)/handouts build
 
-test: setup
+test: setup tests/browser/node_modules
 	$(BIN)/python -m pytest -n 2 -q
+
+# axe-core for the library page's browser test (tests/test_library_browser.py), exactly as locked.
+tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from .config import Project, load_project
 from .errors import HandoutsError, Problem, SourceError
 from .layouts import Layout, load_layout
 from .library import write_index
-from .model import Handout, load_handout
+from .model import Handout, handout_slugs, load_handout
 
 MANIFEST = "manifest.json"
 
@@ -60,6 +60,7 @@ class Summary:
     outcomes: list[Outcome]
     problems: list[Problem]
     seconds: float
+    pruned: list[str] = dataclasses.field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -262,48 +263,98 @@ def check(project: Project, slugs: list[str], today: dt.date | None = None) -> t
     return handouts, problems
 
 
+class Progress:
+    """What a build tells its caller as it goes (the CLI prints it; tests may collect it)."""
+
+    def start(self, total: int) -> None:
+        """`total` targets are to be built (the rest are up to date)."""
+
+    def done(self, outcome: Outcome) -> None:
+        """A target was built, skipped or failed."""
+
+
+def in_shard(target: Target, shard: tuple[int, int] | None) -> bool:
+    """Whether `target` belongs to shard K of N: decided by its path alone, so every runner agrees
+    and a target stays in its shard as the corpus grows."""
+    if shard is None:
+        return True
+    index, count = shard
+    return int(hashlib.sha256(target.path.encode()).hexdigest(), 16) % count == index - 1
+
+
 def build(project: Project, slugs: list[str], langs: list[str], layouts: list[str], jobs: int = 1,
-          force: bool = False, report: Callable[[Outcome], None] = lambda outcome: None) -> Summary:
-    """Build the selected targets into output/, skipping those already up to date."""
+          force: bool = False, progress: Progress | None = None, shard: tuple[int, int] | None = None,
+          prune: bool = False) -> Summary:
+    """Build the selected targets into output/, skipping those already up to date.
+
+    Everything is checked before anything is rendered; a handout with errors is not built but
+    the others are."""
     start = time.perf_counter()
+    progress = progress or Progress()
     handouts, problems = check(project, slugs)
     loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
-    targets = plan(project, slugs, langs, loaded, handouts)
+    targets = [t for t in plan(project, slugs, langs, loaded, handouts) if in_shard(t, shard)]
     output = project.output_dir
     output.mkdir(parents=True, exist_ok=True)
     # One build at a time per output folder: a second one waits rather than interleaving manifests.
     with filelock.FileLock(output / ".lock"):
-        return _build_locked(project, handouts, problems, loaded, targets, jobs, force, report, start)
-
-
-def _build_locked(project: Project, handouts: dict[str, Handout], problems: list[Problem],
-                  loaded: dict[str, Layout], targets: list[Target], jobs: int, force: bool,
-                  report: Callable[[Outcome], None], start: float) -> Summary:
-    output = project.output_dir
-    manifest = read_manifest(output)
-    entries: dict[str, Any] = manifest["outputs"]
-    shared = shared_digest(project)
-    outcomes: list[Outcome] = []
-    todo: list[tuple[Target, str]] = []
-    for target in targets:
-        digest = input_digest(project, target, loaded[target.layout], shared)
-        previous = entries.get(target.path)
-        if (not force and previous and previous.get("input_digest") == digest
-                and sha256_file(output / target.path) == previous.get("sha256")):
-            outcome = Outcome(target, "skipped", entry=previous)
+        manifest = read_manifest(output)
+        entries: dict[str, Any] = manifest["outputs"]
+        shared = shared_digest(project)
+        outcomes: list[Outcome] = []
+        todo: list[tuple[Target, str]] = []
+        for target in targets:
+            digest = input_digest(project, target, loaded[target.layout], shared)
+            previous = entries.get(target.path)
+            if (not force and previous and previous.get("input_digest") == digest
+                    and sha256_file(output / target.path) == previous.get("sha256")):
+                outcomes.append(Outcome(target, "skipped", entry=previous))
+            else:
+                todo.append((target, digest))
+        progress.start(len(todo))
+        for outcome in outcomes:
+            progress.done(outcome)
+        for outcome in _run(project, todo, jobs):
             outcomes.append(outcome)
-            report(outcome)
-        else:
-            todo.append((target, digest))
-    for outcome in _run(project, todo, jobs):
-        outcomes.append(outcome)
-        if outcome.entry:
-            entries[outcome.target.path] = outcome.entry
-        report(outcome)
-    atomic_write(output / MANIFEST, (json.dumps({"version": 1, "outputs": dict(sorted(entries.items()))},
-                                                indent=2, ensure_ascii=False) + "\n").encode())
-    write_index(project)  # output/index.html, the handout library page (pipeline/library.py)
-    return Summary(outcomes, problems, time.perf_counter() - start)
+            if outcome.entry:
+                entries[outcome.target.path] = outcome.entry
+            progress.done(outcome)
+        pruned = _prune(project, entries) if prune else []
+        write_manifest(output / MANIFEST, entries)
+        write_index(project)  # output/index.html, the handout library page (pipeline/library.py)
+    return Summary(outcomes, problems, time.perf_counter() - start, pruned)
+
+
+def _prune(project: Project, entries: dict[str, Any]) -> list[str]:
+    """Remove the outputs of handouts that are no longer in handouts/."""
+    existing = set(handout_slugs(project))
+    gone = sorted(path for path, entry in entries.items() if entry.get("handout") not in existing)
+    for path in gone:
+        (project.output_dir / path).unlink(missing_ok=True)
+        del entries[path]
+    return gone
+
+
+def write_manifest(path: Path, entries: dict[str, Any]) -> None:
+    atomic_write(path, (json.dumps({"version": 1, "outputs": dict(sorted(entries.items()))},
+                                   indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def merge_manifests(paths: list[Path]) -> dict[str, Any]:
+    """The union of several shards' manifests; the same output with different bytes is an error."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            outputs = data["outputs"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise HandoutsError(f"{path}: not a handouts manifest ({error})") from None
+        for key, entry in outputs.items():
+            if key in merged and merged[key].get("sha256") != entry.get("sha256"):
+                raise HandoutsError(f"{path}: {key} differs from the one in an earlier manifest "
+                                    "(were the shards built from the same sources?)")
+            merged[key] = entry
+    return merged
 
 
 def _run(project: Project, todo: list[tuple[Target, str]], jobs: int) -> Iterable[Outcome]:

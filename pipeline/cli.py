@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -96,24 +97,86 @@ def _plain_language(project: Project, handouts: dict) -> list[Problem]:
     return warnings
 
 
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, for example 2/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter(f"K must be between 1 and N, not {index} of {count}")
+    return index, count
+
+
+class _Printer:
+    """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.terminal = sys.stdout.isatty()
+
+    def start(self, total: int) -> None:
+        if self.terminal and total > 1:
+            self.bar = click.progressbar(length=total, label="Building", show_pos=True)
+            self.bar.__enter__()
+
+    def done(self, outcome) -> None:
+        target = outcome.target
+        if outcome.status == "failed":
+            self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
+        elif outcome.status == "built":
+            entry = outcome.entry or {}
+            self._line(f"built    {target.path}  ({entry.get('pages')} pages, {entry.get('bytes', 0) / 1024:.0f} KB, "
+                       f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
+        elif not self.terminal:
+            self._line(f"skipped  {target.path}  (up to date)")
+        if self.bar is not None and outcome.status != "skipped":
+            self.bar.update(1)
+
+    def _line(self, text: str, err: bool = False) -> None:
+        if self.bar is not None:
+            # Above the bar, which redraws itself on the next update.
+            click.echo("\r\033[K", nl=False)
+        click.echo(text, err=err)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only this language (repeatable): en, fr.")
 @click.option("--layout", "layouts", multiple=True, metavar="NAME",
-              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layout'.")
+              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layouts'. "
+                   "See 'handouts layouts'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@click.option("--prune", is_flag=True, help="Delete the outputs of handouts no longer in handouts/.")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Build only shard K of N of the plan (split a large corpus across CI runners; "
+                   "join their manifests with 'handouts manifest merge').")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @project_option
 def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ...], jobs: int | None,
-          force: bool, strict: bool, project_path: Path | None) -> None:
+          force: bool, prune: bool, shard: tuple[int, int] | None, strict: bool, project_path: Path | None) -> None:
     """Build PDFs of every handout (or only SLUGS) into output/.
 
-    Each PDF is verified before it is published; a PDF that fails is not written and the
-    previous good one stays. Up-to-date PDFs are skipped (see --force).
+    \b
+    Every source is checked first; a handout with errors is not built, the others are.
+    Each PDF is verified before it is published; one that fails is not written and the
+    previous good one stays. Up-to-date PDFs are skipped (see --force): a PDF is up to
+    date when none of its inputs changed (sources, images, handouts.yml, layout, fonts,
+    pipeline and WeasyPrint versions) and the file is intact.
+
+    \b
+    Output: output/LANG/SLUG.pdf (default layout), output/LANG/SLUG.LAYOUT.pdf,
+    output/bilingual/SLUG.pdf, output/manifest.json, output/index.html.
+    Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
-    from .build import Outcome, build as run_build
+    from .build import build as run_build
     from .layouts import available
     from .model import handout_slugs
 
@@ -127,33 +190,49 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if lang not in project.config.languages:
             raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
                                      param_hint="--lang")
-    names = list(layouts) or [project.config.layout]
+    names = list(layouts) or list(project.config.layouts)
     if ALL in names:
         names = available(project.layouts_dir)
-
-    def report(outcome: Outcome) -> None:
-        target = outcome.target
-        if outcome.status == "failed":
-            click.secho(f"failed   {target.path}: {outcome.message}", fg="red", err=True)
-        elif outcome.status == "built":
-            entry = outcome.entry or {}
-            click.echo(f"built    {target.path}  ({entry.get('pages')} pages, {entry.get('bytes', 0) / 1024:.0f} KB, "
-                       f"{outcome.seconds * 1000:.0f} ms)")
-        else:
-            click.echo(f"skipped  {target.path}  (up to date)")
-
-    summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
-                        jobs=jobs or os.cpu_count() or 1, force=force, report=report)
+    printer = _Printer()
+    try:
+        summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
+                            jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
+                            prune=prune)
+    finally:
+        printer.close()
     errors, _ = _print_problems(summary.problems, strict)
-    stale = sorted({o.target.path for o in summary.outcomes
-                    if o.entry and o.entry.get("translation") == "stale"})
+    for path in summary.pruned:
+        click.echo(f"pruned   {path}")
     line = (f"{summary.count('built')} built, {summary.count('skipped')} skipped, {summary.count('failed')} failed"
             f" in {summary.seconds:.1f} s")
-    if stale:
-        line += f"; stale translations: {', '.join(stale)}"
     click.echo(line)
+    stale = sorted({o.target.path for o in summary.outcomes if o.entry and o.entry.get("translation") == "stale"})
+    missing = [p for p in summary.problems if "version is missing" in p.message]
+    overdue = [p for p in summary.problems if "review overdue" in p.message]
+    for label, items in (("stale translations", stale), ("missing translations", [str(p.file) for p in missing]),
+                         ("overdue reviews", [str(p.file).split("/")[1] for p in overdue])):
+        if items:
+            click.echo(f"{label}: {', '.join(items)}")
     if summary.failed or errors:
         raise SystemExit(1)
+
+
+@main.group()
+def manifest() -> None:
+    """Work with output/manifest.json files."""
+
+
+@manifest.command("merge")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/manifest.json"),
+              show_default=True, help="Where to write the merged manifest.")
+def manifest_merge(manifests: tuple[Path, ...], output: Path) -> None:
+    """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
+    from .build import merge_manifests, write_manifest
+
+    merged = merge_manifests(list(manifests))
+    write_manifest(output, merged)
+    click.echo(f"{output}: {len(merged)} outputs from {len(manifests)} manifests")
 
 
 @main.command()
@@ -300,3 +379,27 @@ def watch(jobs: int | None, project_path: Path | None) -> None:
         click.secho(message, fg="red" if error else None, err=error)
 
     run_watch(root, echo, jobs=jobs)
+
+
+@main.command(name="layouts")
+@project_option
+def list_layouts(project_path: Path | None) -> None:
+    """List the print layouts: paper, orientation, PDF/UA claim and what each is for.
+
+    A plain 'handouts build' makes the layouts listed under 'layouts' in handouts.yml
+    (marked *); 'handouts build --layout NAME' makes any other.
+    """
+    from .layouts import available, load_layout
+
+    project = _project(project_path)
+    rows = []
+    for name in available(project.layouts_dir):
+        layout = load_layout(project.layouts_dir, name)
+        mark = "*" if name in project.config.layouts else " "
+        rows.append((f"{mark} {name}", layout.paper, layout.orientation,
+                     "PDF/UA-1" if layout.pdfua else "no PDF/UA", layout.description))
+    header = ("  LAYOUT", "PAPER", "ORIENTATION", "CLAIM", "DESCRIPTION")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
+    click.echo(f"* built by default (handouts.yml 'layouts'); default layout: {project.config.layout}")

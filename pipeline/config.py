@@ -9,6 +9,7 @@ from typing import Literal
 import pydantic
 
 from .errors import Problem, SourceError
+from .layouts import available
 from .schema import SUPPORTED_LANGUAGES, Localized, Strict, Text, validate
 from .sources import parse_yaml, read_text
 
@@ -48,6 +49,23 @@ class Readability(Strict):
     kandel_moles: float = pydantic.Field(default=60, ge=0, le=100)
 
 
+# French spacing choices: a no-break space, a narrow no-break space, or none. Only no-break
+# spaces are allowed, so a line never starts with ; : ! ? or ».
+FrenchSpace = Literal["\u00a0", "\u202f", ""]
+
+
+class FrenchTypography(Strict):
+    """Spaces French typography puts before ; ! ? (high_punctuation), before : and inside « »."""
+
+    high_punctuation: FrenchSpace = "\u202f"
+    colon: FrenchSpace = "\u00a0"
+    guillemets: FrenchSpace = "\u00a0"
+
+
+class Typography(Strict):
+    fr: FrenchTypography = FrenchTypography()
+
+
 class Config(Strict):
     readability: Readability = Readability()
     organization: Organization
@@ -56,6 +74,22 @@ class Config(Strict):
     licenses: dict[str, License] = pydantic.Field(min_length=1)
     languages: list[Literal["en", "fr"]] = pydantic.Field(min_length=1)
     layout: str = "letter"
+    # The layouts a plain `handouts build` makes (`layout` is the one named SLUG.pdf).
+    layouts: list[str] = pydantic.Field(default=["letter"], min_length=1)
+    typography: Typography = Typography()
+    # The handout's web page, printed as a QR code when its license permits electronic use:
+    # {slug} and {lang} are filled in.
+    web_url: str | None = pydantic.Field(default=None, pattern=r"^https://\S+$")
+
+    @pydantic.field_validator("web_url")
+    @classmethod
+    def _web_url_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                value.format(slug="slug", lang="en")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError("may use only the placeholders {slug} and {lang}") from None
+        return value
     # A handout is due for clinical review this many years after its review.date.
     review_interval_years: int = pydantic.Field(default=3, ge=1, le=10)
 
@@ -127,6 +161,12 @@ def load_project(root: Path) -> Project:
     config, problems = validate(Config, doc)
     if config is None:
         raise SourceError(problems)
+    known = available(root / "layouts")
+    for path, name in [(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]:
+        if name not in known:
+            line, column = doc.mark(path)
+            problems.append(Problem(display, f'there is no layout "{name}" in layouts/', line, column,
+                                    ".".join(map(str, path)), hint=f"use one of: {', '.join(known)}"))
     for path, lang in _localized_complete(config, config.languages):
         line, column = doc.mark(path)
         problems.append(Problem(display, f"has no '{lang}' text", line, column, ".".join(map(str, path)),

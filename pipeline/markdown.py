@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -69,7 +70,7 @@ class _Renderer(RendererHTML):
         html = f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
         caption = token.attrGet("title")
         if caption:
-            html += f"<figcaption>{_escape(typography.apply(str(caption), env['lang']))}</figcaption>"
+            html += f"<figcaption>{_escape(typography.apply(str(caption), env['lang'], env.get('french')))}</figcaption>"
         return html
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -114,8 +115,11 @@ def _lone_image(inline: Token) -> bool:
     return inline.type == "inline" and len(inline.children or []) == 1 and inline.children[0].type == "image"
 
 
-def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, str]) -> tuple[Body | None, list[Problem]]:
-    """Parse, check and render one body; problems name the source line."""
+def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, str],
+                french: Any = None) -> tuple[Body | None, list[Problem]]:
+    """Parse, check and render one body; problems name the source line.
+
+    `french`: handouts.yml's French spacing settings (config.typography.fr; None: the defaults)."""
     lang = version.lang
     try:
         tokens = _parser(lang).parse(version.body)
@@ -155,10 +159,10 @@ def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, st
             if not _table_has_header(tokens, tokens.index(token)):
                 problem("this table has an empty header row", "give every column a heading")
         elif token.type == "inline":
-            _check_inline(token, handout, version, problem, body)
+            _check_inline(token, handout, version, problem, body, french)
     if any(not p.warning for p in problems):
         return None, problems
-    env = {"handout": handout, "lang": lang, "labels": labels}
+    env = {"handout": handout, "lang": lang, "labels": labels, "french": french}
     renderer = _Renderer()
     html = renderer.render(tokens, _parser(lang).options, env)
     return dataclasses.replace(body, html=html), problems
@@ -173,14 +177,14 @@ def _table_has_header(tokens: list[Token], start: int) -> bool:
     return False
 
 
-def _typeset(children: list[Token], lang: str) -> None:
+def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
     """Typography on text runs, in the language of the span they stand in."""
     previous = ""
     langs = [lang]
     for child in children:
         if child.type == "text":
             # Typeset with the previous character in view, so "*mot* !" is spaced too.
-            child.content = typography.apply(previous + child.content, langs[-1])[len(previous):]
+            child.content = typography.apply(previous + child.content, langs[-1], french)[len(previous):]
             previous = child.content[-1:] or previous
         elif child.type == "code_inline":
             previous = child.content[-1:] or previous
@@ -190,9 +194,10 @@ def _typeset(children: list[Token], lang: str) -> None:
             langs.pop()
 
 
-def _check_inline(token: Token, handout: Handout, version: LanguageVersion, problem, body: Body) -> None:
+def _check_inline(token: Token, handout: Handout, version: LanguageVersion, problem, body: Body,
+                  french: Any = None) -> None:
     children = token.children or []
-    _typeset(children, version.lang)
+    _typeset(children, version.lang, french)
     for index, child in enumerate(children):
         if child.type == "html_inline" and not child.content.startswith("</"):
             problem(f"raw HTML is not allowed in a handout: {_snippet(child.content)}",

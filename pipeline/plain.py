@@ -35,12 +35,12 @@ _SUMMARY = {"en": r"key points|summary|in short|in brief|what you need to know|m
 _YOU = {"en": r"\b(you|your|yours|yourself)\b", "fr": r"\b(vous|votre|vos|vôtre|vôtres)\b"}
 _CALL = {"en": r"\bcall\b|\bgo to\b|\bsee a\b|\d{3}", "fr": r"\bcomposez\b|\bappelez\b|\ballez\b|\bconsultez\b|\d{3}"}
 _EXPLAINED = {"en": r"\bcalled\s+$|\bnamed\s+$", "fr": r"\bappelée?s?\s+$|\bnommée?s?\s+$"}
-# English passive voice: a form of "be" or "get", maybe an adverb, then a past participle.
+# English passive voice: a form of "be" or "get", maybe "not" and an adverb, then a past participle.
 _IRREGULAR = ("done|made|given|taken|seen|known|shown|found|put|set|kept|held|told|left|brought|bought|"
               "caught|cut|hurt|sent|spent|thrown|written|broken|chosen|driven|eaten|fallen|hidden|"
               "spread|stuck|struck|torn|worn|woken|bitten|frozen|stolen|swollen|won|paid|said|sold|fed|led|read|"
               "built|meant|felt|lost|born")
-_PASSIVE = re.compile(rf"\b(am|is|are|was|were|be|been|being|gets?|got|gotten)\s+(?:\w+ly\s+)?"
+_PASSIVE = re.compile(rf"\b(am|is|are|was|were|be|been|being|gets?|got|gotten)\s+(?:not\s+)?(?:\w+ly\s+)?"
                       rf"(\w+ed|{_IRREGULAR})\b", re.I)
 _NOT_PASSIVE = {"tired", "worried", "scared", "interested", "married", "supposed", "used", "based", "excited",
                 "concerned", "pleased", "bored", "confused", "embarrassed", "dehydrated", "infected", "needed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -9,6 +10,16 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .config import Project
+
+
+_LOGGER = logging.getLogger("weasyprint")
+
+
+def _refused(message: str) -> FatalURLFetchingError:
+    """The error that stops the render. It is also logged as a WeasyPrint error, because WeasyPrint
+    swallows errors inside SVG images and would otherwise report only "Failed to render SVG image"."""
+    _LOGGER.error("%s", message)
+    return FatalURLFetchingError(message)
 
 
 class SandboxFetcher(URLFetcher):
@@ -21,16 +32,18 @@ class SandboxFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise FatalURLFetchingError(f'refused "{url}": handouts may only use files inside the project')
+            raise _refused(f'refused "{url}": handouts may only use files inside the project')
+        if parts.netloc not in ("", "localhost"):
+            raise _refused(f'refused "{url}": handouts may only use files on this computer, inside the project')
         raw = Path(unquote(parts.path))
         if ".." in raw.parts:
-            raise FatalURLFetchingError(f'refused "{url}": ".." may not leave the folder')
+            raise _refused(f'refused "{url}": ".." may not leave the folder')
         path = raw.resolve()
         if not any(path.is_relative_to(root) for root in self.allowed):
-            raise FatalURLFetchingError(f'refused "{url}": only files in handouts/, layouts/ and fonts/ may be used')
+            raise _refused(f'refused "{url}": only files in handouts/, layouts/ and fonts/ may be used')
         try:
             body = path.read_bytes()
         except OSError as error:
-            raise FatalURLFetchingError(f'cannot read "{raw}": {error.strerror}') from None
+            raise _refused(f'cannot read "{raw}": {error.strerror}') from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": mime})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -19,14 +20,16 @@ _NUMBER_UNIT = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+({_UNITS})(?![\w])")
 _SPACES = f" {NBSP}{NNBSP}"
 
 
-def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP) -> str:
+def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP, guillemets: str | None = None) -> str:
     """Put no-break spaces where French typography wants them, without doubling any.
 
-    `high` goes before ; ! ? and `colon` before : and inside « » (per-locale settings)."""
+    `high` goes before ; ! ?, `colon` before : and `guillemets` inside « » (default: `colon`);
+    handouts.yml's `typography: fr:` sets them."""
     if "://" in text:  # a bare address: punctuation in it is not prose
         return text
-    text = re.sub(rf"«[{_SPACES}]*", f"«{colon}", text)
-    text = re.sub(rf"[{_SPACES}]*»", f"{colon}»", text)
+    inside = colon if guillemets is None else guillemets
+    text = re.sub(rf"«[{_SPACES}]*", f"«{inside}", text)
+    text = re.sub(rf"[{_SPACES}]*»", f"{inside}»", text)
     # Before the first of a run of ; ! ? that ends a phrase (not inside "a?b").
     text = re.sub(rf"(?<=[^\s{_SPACES};!?])[{_SPACES}]*([;!?]+)(?=$|[\s»)\]])", rf"{high}\1", text)
     # Before a colon that ends a phrase (not 14:30 nor 1:2).
@@ -47,7 +50,12 @@ def smart_quotes(text: str, lang: str) -> str:
     return text.replace("'", "’")
 
 
-def apply(text: str, lang: str) -> str:
-    """Typography for one run of text in `lang`."""
+def apply(text: str, lang: str, french: Any = None) -> str:
+    """Typography for one run of text in `lang`; `french` is handouts.yml's `typography.fr`
+    (anything with high_punctuation, colon and guillemets; None: the defaults)."""
     text = smart_quotes(text, lang)
-    return french_spacing(text) if lang == "fr" else english_spacing(text)
+    if lang != "fr":
+        return english_spacing(text)
+    if french is None:
+        return french_spacing(text)
+    return french_spacing(text, french.high_punctuation, french.colon, french.guillemets)

@@ -74,9 +74,9 @@ def test_every_problem_in_a_run_is_reported(tmp_path: Path) -> None:
         (root / "handouts" / "second" / "en.md").read_text().replace("## When", "#### When"))
     result = run_check(root)
     assert problem_lines(result.stderr) == [
-        expected_lines(BAD / "bad-date")[0],
         expected_lines(BAD / "unknown-license")[0],
         expected_lines(BAD / "missing-alt-language")[0],
+        expected_lines(BAD / "bad-date")[0],
         expected_lines(BAD / "heading-jump")[0].replace("/sample/", "/second/"),
     ]
     assert "2 handout(s): 4 error(s), 0 warning(s)" in result.stdout

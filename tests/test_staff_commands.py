@@ -1,0 +1,125 @@
+"""`handouts status`, `handouts new` and `handouts watch`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.config import load_project
+from pipeline.status import collect, review_state
+from pipeline.watch import affected, watch
+
+
+def test_review_states() -> None:
+    today = dt.date(2026, 1, 1)
+    assert review_state(dt.date(2020, 1, 1), dt.date(2025, 12, 31), today) == "overdue"
+    assert review_state(dt.date(2023, 3, 1), dt.date(2026, 3, 1), today) == "due soon"
+    assert review_state(dt.date(2024, 1, 1), dt.date(2027, 1, 1), today) == "current"
+
+
+def test_status_table(cli, project: Path) -> None:
+    fr = project / "handouts" / "fever-children" / "fr.md"
+    fr.write_text(fr.read_text().replace("translates: 2024-05-20", "translates: 2023-01-01"))
+    result = cli.invoke(main, ["status", "--project", str(project)], color=True)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["HANDOUT", "NUMBER", "LANGS", "EN"]
+    fever = next(line for line in lines if line.startswith("fever-children"))
+    assert "61420" in fever and "en fr" in fever and "fr stale" in fever and "not built" in fever
+    assert "en 6." in fever and "fr KM " in fever
+    vertebro = next(line for line in lines if line.startswith("vertebroplasty"))
+    assert "\x1b[31m2022-12-01 (overdue)" in vertebro  # red on a terminal
+    plain = cli.invoke(main, ["status", "--project", str(project)])
+    assert "\x1b[" not in plain.output
+
+
+def test_status_json_reads_the_manifest(cli, built: Path) -> None:
+    result = cli.invoke(main, ["status", "--json", "--project", str(built.parent)])
+    rows = {row["slug"]: row for row in json.loads(result.output)}
+    fever = rows["fever-children"]
+    assert fever["number"] == "61420" and fever["languages"] == ["en", "fr"]
+    assert fever["translation"] == {"en": "current", "fr": "current"} and fever["stale"] is False
+    assert fever["review"] in ("current", "due soon", "overdue") and fever["review_due"] == "2027-06-01"
+    assert fever["readability"]["en"]["meets_target"] and fever["readability"]["fr"]["kandel_moles"] > 60
+    assert sorted(o["path"] for o in fever["outputs"]) == ["en/fever-children.pdf", "fr/fever-children.pdf"]
+    assert all(o["verify"] == "pass" and o["built"] for o in fever["outputs"])
+    assert rows["vertebroplasty"]["review"] == "overdue" and rows["vertebroplasty"]["electronic"] is False
+
+
+def test_new_scaffolds_a_handout_that_passes_check(cli, project: Path) -> None:
+    result = cli.invoke(main, ["new", "knee-pain", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    folder = project / "handouts" / "knee-pain"
+    assert sorted(p.name for p in folder.iterdir()) == ["en.md", "fr.md", "handout.yml"]
+    assert "# The handout number" in (folder / "handout.yml").read_text()
+    check = cli.invoke(main, ["check", "--project", str(project), "knee-pain"])
+    assert check.exit_code == 0, check.output
+    assert "0 error(s)" in check.stdout
+    assert "warning: handouts/knee-pain/en.md:4:9: still to fill in: title:" in check.stderr
+    assert "warning: handouts/knee-pain/handout.yml:5:" in check.stderr
+    assert "knee-pain/en: ✓ grade" in check.stdout and "knee-pain/fr: ✓ Kandel-Moles" in check.stdout
+    strict = cli.invoke(main, ["check", "--strict", "--project", str(project), "knee-pain"])
+    assert strict.exit_code == 1
+    assert project in [p.parents[2] for p in folder.iterdir()]
+
+
+def test_new_refuses_to_overwrite_and_bad_names(cli, project: Path) -> None:
+    before = (project / "handouts" / "vertebroplasty" / "en.md").read_bytes()
+    result = cli.invoke(main, ["new", "vertebroplasty", "--project", str(project)])
+    assert result.exit_code == 1 and "handouts/vertebroplasty already exists" in result.output
+    assert (project / "handouts" / "vertebroplasty" / "en.md").read_bytes() == before
+    for bad in ("Knee", "knee_pain", "-knee", "knee--pain", "../knee", ""):
+        result = cli.invoke(main, ["new", bad, "--project", str(project)])
+        assert result.exit_code == 1 and "cannot be a handout name" in result.output, bad
+    assert sorted(p.name for p in (project / "handouts").iterdir()) == ["fever-children", "vertebroplasty"]
+
+
+def test_affected(tmp_path: Path) -> None:
+    assert affected(tmp_path, [tmp_path / "handouts" / "a" / "en.md", tmp_path / "handouts" / "b" / "x.svg"]) == {"a", "b"}
+    assert affected(tmp_path, [tmp_path / "handouts" / "a" / "en.md", tmp_path / "layouts" / "base.css"]) is None
+    assert affected(tmp_path, [tmp_path / "handouts.yml"]) is None
+    assert affected(tmp_path, [tmp_path / "handouts" / "a" / ".en.md.swp", tmp_path / "output" / "x.pdf"]) == set()
+
+
+def test_watch_rebuilds_on_save_and_survives_errors(tmp_path: Path) -> None:
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path, ("fever-children",))
+    lines: list[tuple[str, bool]] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root, lambda m, e: lines.append((m, e)), stop),
+                              kwargs={"jobs": 1, "debounce_ms": 100}, daemon=True)
+    thread.start()
+
+    def wait_for(text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in message for message, _ in lines):
+            assert thread.is_alive(), lines
+            assert time.monotonic() < deadline, f"no {text!r} in {lines}"
+            time.sleep(0.05)
+
+    try:
+        wait_for("watching")
+        time.sleep(0.5)  # the watcher is listening
+        meta = root / "handouts" / "fever-children" / "handout.yml"
+        good = meta.read_text()
+        meta.write_text("number: [oops\n")
+        wait_for("error: handouts/fever-children/handout.yml:")
+        assert thread.is_alive()
+        meta.write_text(good)
+        wait_for("rebuilt  en/fever-children.pdf")
+        wait_for("rebuilt  fr/fever-children.pdf")
+        assert (root / "output" / "en" / "fever-children.pdf").is_file()
+        assert (root / "output" / "index.html").is_file()
+    finally:
+        stop.set()
+        thread.join(15)
+    assert not thread.is_alive()
+    assert any(error for _, error in lines)
