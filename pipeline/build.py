@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
 import time
@@ -365,8 +366,11 @@ def _run(project: Project, todo: list[tuple[Target, str]], jobs: int) -> Iterabl
         for target, digest in todo:
             yield make_target(target, digest)
         return
+    # Workers come from a fresh server process, never forked from this one: a process that has
+    # already rendered holds fontconfig/Pango state that deadlocks in a forked child.
+    context = multiprocessing.get_context("forkserver")
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init,
-                                                initargs=(str(project.root),)) as pool:
+                                                initargs=(str(project.root),), mp_context=context) as pool:
         futures = [pool.submit(make_target, target, digest) for target, digest in todo]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()

@@ -1,0 +1,114 @@
+"""The build engine: reproducible bytes, incremental skipping, pruning, shards, parallel workers, fast start."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.build import build, in_shard, plan
+from pipeline.cli import main
+from pipeline.config import load_project
+from pipeline.layouts import load_layout
+
+LAYOUTS = ["letter", "booklet"]
+
+
+def _hashes(output: Path) -> dict[str, str]:
+    return {p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(output.rglob("*.pdf"))}
+
+
+def test_builds_are_byte_identical(project: Path, tmp_path: Path) -> None:
+    """Same inputs, same bytes: two builds (one in parallel workers) of every PDF hash the same."""
+    first = build(load_project(project), ["fever-children"], ["en", "fr"], LAYOUTS, jobs=1)
+    assert first.count("built") == 4 and not first.failed
+    before = _hashes(project / "output")
+    again = build(load_project(project), ["fever-children"], ["en", "fr"], LAYOUTS, jobs=2, force=True)
+    assert again.count("built") == 4
+    assert _hashes(project / "output") == before
+    manifest = json.loads((project / "output" / "manifest.json").read_text())
+    assert {path: entry["sha256"] for path, entry in manifest["outputs"].items()} == before
+
+
+def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
+    config = load_project(project)
+    slugs = ["vertebroplasty", "fever-children"]
+    assert build(config, slugs, ["en", "fr"], ["letter"]).count("built") == 4
+    noop = build(config, slugs, ["en", "fr"], ["letter"])
+    assert (noop.count("built"), noop.count("skipped")) == (0, 4)
+
+    fr = project / "handouts" / "fever-children" / "fr.md"
+    fr.write_text(fr.read_text(encoding="utf-8").replace("Points clés", "Les points clés"), encoding="utf-8")
+    after_edit = build(config, slugs, ["en", "fr"], ["letter"])
+    assert sorted(o.target.path for o in after_edit.outcomes if o.status == "built") == [
+        "en/fever-children.pdf",  # prints the French title in its "also available" line
+        "fr/fever-children.pdf"]
+
+    # A damaged output is rebuilt even though its inputs did not change.
+    (project / "output" / "en" / "vertebroplasty.pdf").write_bytes(b"%PDF-1.7 truncated")
+    repaired = build(config, slugs, ["en", "fr"], ["letter"])
+    assert [o.target.path for o in repaired.outcomes if o.status == "built"] == ["en/vertebroplasty.pdf"]
+
+    # A shared input (the layout's CSS) changes every target's digest.
+    css = project / "layouts" / "base.css"
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    assert build(config, slugs, ["en", "fr"], ["letter"]).count("built") == 4
+
+
+def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner) -> None:
+    assert cli.invoke(main, ["build", "--project", str(project), "-j", "1"]).exit_code == 0
+    import shutil
+
+    shutil.rmtree(project / "handouts" / "fever-children")
+    result = cli.invoke(main, ["build", "--project", str(project), "--prune", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "pruned   en/fever-children.pdf" in result.output
+    assert not list((project / "output").rglob("fever-children*.pdf"))
+    manifest = json.loads((project / "output" / "manifest.json").read_text())
+    assert all(entry["handout"] == "vertebroplasty" for entry in manifest["outputs"].values())
+
+
+def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_path: Path) -> None:
+    config = load_project(project)
+    layouts = {name: load_layout(config.layouts_dir, name) for name in ("letter", "a4")}
+    from pipeline.build import check
+
+    handouts, _ = check(config, ["vertebroplasty", "fever-children"])
+    targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, handouts)
+    shards = [{t.path for t in targets if in_shard(t, (k, 3))} for k in (1, 2, 3)]
+    assert set().union(*shards) == {t.path for t in targets}
+    assert sum(len(s) for s in shards) == len(targets)
+
+    manifests = []
+    for k in (1, 2):
+        copy = tmp_path / f"runner{k}"
+        import shutil
+
+        shutil.copytree(project, copy)
+        result = cli.invoke(main, ["build", "--project", str(copy), "--shard", f"{k}/2", "--layout", "letter",
+                                   "-j", "1"])
+        assert result.exit_code == 0, result.output
+        manifests.append(copy / "output" / "manifest.json")
+    merged = tmp_path / "manifest.json"
+    result = cli.invoke(main, ["manifest", "merge", *map(str, manifests), "-o", str(merged)])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(merged.read_text())["outputs"]) == 4
+    assert cli.invoke(main, ["build", "--shard", "3/2", "--project", str(project)]).exit_code == 2
+
+
+def test_help_and_check_do_not_import_weasyprint(project: Path) -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        f"CliRunner().invoke(main, ['check', '--project', {str(project)!r}])\n"
+        "assert 'weasyprint' not in sys.modules, 'weasyprint was imported'\n"
+        "assert 'pypdf' not in sys.modules, 'pypdf was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
