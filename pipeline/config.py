@@ -51,15 +51,23 @@ class Readability(Strict):
 
 # French spacing choices: a no-break space, a narrow no-break space, or none. Only no-break
 # spaces are allowed, so a line never starts with ; : ! ? or ».
-FrenchSpace = Literal["\u00a0", "\u202f", ""]
+NO_BREAK_SPACES = ("\u00a0", "\u202f", "")
 
 
 class FrenchTypography(Strict):
     """Spaces French typography puts before ; ! ? (high_punctuation), before : and inside « »."""
 
-    high_punctuation: FrenchSpace = "\u202f"
-    colon: FrenchSpace = "\u00a0"
-    guillemets: FrenchSpace = "\u00a0"
+    high_punctuation: str = "\u202f"
+    colon: str = "\u00a0"
+    guillemets: str = "\u00a0"
+
+    @pydantic.field_validator("high_punctuation", "colon", "guillemets")
+    @classmethod
+    def _no_break(cls, value: str) -> str:
+        if value not in NO_BREAK_SPACES:
+            raise ValueError(f'{value.encode("unicode_escape").decode()!r} may break a line: use "\\u00a0" '
+                             '(no-break space), "\\u202f" (narrow no-break space) or "" (none)')
+        return value
 
 
 class Typography(Strict):

@@ -33,7 +33,8 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # One line, whatever a source contained: no line breaks, tabs or terminal control codes.
+        return "".join(char if char.isprintable() else " " for char in text)
 
 
 class HandoutsError(click.ClickException):

@@ -89,21 +89,45 @@ class Page:
     about: dict[str, Any]
     footer: str
     labels: dict[str, str]
+    # The handout's web page as a QR code (html._qr), or None.
+    qr: dict[str, Any] | None = None
 
 
-def _typeset(text: str, lang: str) -> str:
-    return typography.apply(text, lang)
+def _typeset(text: str, lang: str, french: Any = None) -> str:
+    return typography.apply(text, lang, french)
 
 
-def _contact(text: str, number: str, tel: str, lang: str, link_title: str) -> markupsafe.Markup:
-    escaped = markupsafe.escape(_typeset(text, lang))
+def qr_svg(url: str, title: str) -> markupsafe.Markup:
+    """A QR code of `url` as inline SVG: black modules inside the standard 4-module quiet zone
+    (left unpainted: the paper is white). WeasyPrint makes its <title> the Figure's /Alt."""
+    import segno
+
+    svg = segno.make(url, error="m", micro=False).svg_inline(
+        border=4, dark="#000", title=title, omitsize=True, svgclass="qr-code", lineclass=None)
+    return markupsafe.Markup(svg)
+
+
+def _qr(project: Project, handout: Handout, lang: str, text: dict[str, str]) -> dict[str, Any] | None:
+    """The handout's web page as a QR code and address, when handouts.yml gives web_url and the
+    handout's license permits electronic use."""
+    config = project.config
+    if not config.web_url or "electronic" not in config.licenses[handout.meta.license].permits:
+        return None
+    url = config.web_url.format(slug=handout.slug, lang=lang)
+    return {"url": url, "svg": qr_svg(url, text["qr_alt"]), "label": text["qr_label"],
+            "link_title": text["link_website"].format(text=_typeset(handout.versions[lang].front.title, lang,
+                                                                    config.typography.fr))}
+
+
+def _contact(text: str, number: str, tel: str, lang: str, link_title: str, french: Any = None) -> markupsafe.Markup:
+    escaped = markupsafe.escape(_typeset(text, lang, french))
     link = markupsafe.Markup('<a href="tel:{}" title="{}">{}</a>').format(tel, link_title, number)
     return markupsafe.Markup(escaped.replace(markupsafe.escape(number), link, 1))
 
 
-def _reference(ref, lang: str, link_title: str) -> markupsafe.Markup:
+def _reference(ref, lang: str, link_title: str, french: Any = None) -> markupsafe.Markup:
     parts = [markupsafe.escape(", ".join(ref.authors)) + markupsafe.Markup(". ")]
-    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(_typeset(ref.title, lang)))
+    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(_typeset(ref.title, lang, french)))
     if ref.publication:
         parts.append(markupsafe.escape(ref.publication))
         parts.append(markupsafe.Markup(", {}. ").format(long_date(ref.date, lang)) if ref.date else ". ")
@@ -126,33 +150,35 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
     others = [{"lang": LANG_TAGS[other], "text": labels(project.layouts_dir, other)["other_language"]}
               for other in config.languages if other != lang and other in handout.versions]
     revised = long_date(front.revised, lang)
+    french = config.typography.fr
     return Page(
         lang=lang,
         lang_tag=LANG_TAGS[lang],
         other_langs=others,
-        title=_typeset(front.title, lang),
-        summary=_typeset(front.summary, lang),
+        title=_typeset(front.title, lang, french),
+        summary=_typeset(front.summary, lang, french),
         keywords=", ".join(front.keywords),
-        author=_typeset(front.author, lang),
+        author=_typeset(front.author, lang, french),
         body=markupsafe.Markup(body.html),
         org={"name": config.organization.name[lang], "short_name": config.organization.short_name[lang],
              "website": str(config.organization.website)},
-        contacts=[_contact(c.text[lang], c.number, c.tel, lang, text["link_call"].format(number=c.number))
+        contacts=[_contact(c.text[lang], c.number, c.tel, lang, text["link_call"].format(number=c.number), french)
                   for c in config.contacts],
-        sources=[_reference(ref, lang, text["link_website"]) for ref in handout.meta.sources],
+        sources=[_reference(ref, lang, text["link_website"], french) for ref in handout.meta.sources],
         about={
-            "disclaimer": _typeset(config.disclaimer[lang], lang),
+            "disclaimer": _typeset(config.disclaimer[lang], lang, french),
             "created": text["created"].format(date=long_date(handout.meta.created, lang)),
             "revised": text["revised"].format(date=revised),
             "reviewed": _typeset(text["reviewed"].format(body=review.body[lang], organization=review.organization[lang],
-                                                         date=format_date(review.date, "MMMM y", locale=LOCALES[lang])), lang),
-            "number": _typeset(text["number"].format(number=handout.meta.number), lang),
-            "copyright": _typeset(license.copyright[lang], lang),
-            "notice": _typeset(license.notice[lang], lang),
+                                                         date=long_date(review.date, lang)), lang, french),
+            "number": _typeset(text["number"].format(number=handout.meta.number), lang, french),
+            "copyright": _typeset(license.copyright[lang], lang, french),
+            "notice": _typeset(license.notice[lang], lang, french),
         },
         footer=text["footer"].format(short=license.short[lang], number=handout.meta.number,
                                      date=front.revised.isoformat()),
-        labels={key: _typeset(value, lang) for key, value in text.items()},
+        labels={key: _typeset(value, lang, french) for key, value in text.items()},
+        qr=_qr(project, handout, lang, {key: _typeset(value, lang, french) for key, value in text.items()}),
     )
 
 
@@ -176,7 +202,8 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
     problems: list[Problem] = []
     parts: list[tuple[str, str]] = []
     for part_lang in langs:
-        body, found = render_body(handout, handout.versions[part_lang], labels(project.layouts_dir, part_lang))
+        body, found = render_body(handout, handout.versions[part_lang], labels(project.layouts_dir, part_lang),
+                                  project.config.typography.fr)
         problems += found
         if body is None:
             return None, problems

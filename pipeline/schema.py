@@ -119,7 +119,7 @@ def _problem(model: type, doc: YamlDoc, error: Any) -> Problem:
     context = error.get("ctx") or {}
     hint = _HINTS.get(kind, "")
     if kind in _EXPECTED and value is None:
-        message, hint = "is empty", "write a value after the colon, or remove the line"
+        message, hint = "is empty", "write a value after the colon"
     elif kind in _EXPECTED:
         message = f"should be {_EXPECTED[kind]}, not {_shown(value)}"
     elif kind in ("literal_error", "enum"):
@@ -159,7 +159,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return "a list" if value else "an empty list"
     if isinstance(value, dict):
-        return "'key: value' lines" if value else "an empty group"
+        return "a group of 'key: value' lines" if value else "an empty group"
     if isinstance(value, (bytes, bytearray)):
         return "binary data"
     text = str(value)

