@@ -239,29 +239,43 @@ def check(project: Project, slugs: list[str], today: dt.date | None = None) -> t
     """Read and validate every selected handout (no PDF rendering, no WeasyPrint); collect every problem.
 
     Reviews are judged overdue against `today` (default: the real date)."""
-    from .html import labels, render_html
-    from .markdown import render_body
-    from .tracking import parity_problems
+    handouts, problems = load_all(project, slugs, today)
+    checked, found = check_bodies(project, handouts)
+    return checked, problems + found
 
+
+def load_all(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:
+    """Every selected handout's metadata and front matter, validated (the bodies are not parsed)."""
     handouts: dict[str, Handout] = {}
     problems: list[Problem] = []
-    layout = load_layout(project.layouts_dir, project.config.layout)
     for slug in slugs:
         handout, found = load_handout(project, slug, today=today)
         problems += found
-        if handout is None:
-            continue
+        if handout is not None:
+            handouts[slug] = handout
+    return handouts, problems
+
+
+def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[str, Handout], list[Problem]]:
+    """Parse and check every body, and compare the languages' structure; keep the handouts without errors."""
+    from .html import labels
+    from .markdown import render_body
+    from .tracking import parity_problems
+
+    checked: dict[str, Handout] = {}
+    problems: list[Problem] = []
+    for slug, handout in handouts.items():
         bodies = {}
         for lang, version in handout.versions.items():
-            body, found = render_body(handout, version, labels(project.layouts_dir, lang))
+            body, found = render_body(handout, version, labels(project.layouts_dir, lang),
+                                      project.config.typography.fr)
             problems += found
             if body is not None:
                 bodies[lang] = body
-                render_html(project, handout, lang, layout)  # the layout's template takes this handout
         problems += parity_problems(handout, bodies)
         if len(bodies) == len(handout.versions):
-            handouts[slug] = handout
-    return handouts, problems
+            checked[slug] = handout
+    return checked, problems
 
 
 class Progress:
@@ -292,7 +306,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
     the others are."""
     start = time.perf_counter()
     progress = progress or Progress()
-    handouts, problems = check(project, slugs)
+    handouts, problems = load_all(project, slugs)
     loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
     targets = [t for t in plan(project, slugs, langs, loaded, handouts) if in_shard(t, shard)]
     output = project.output_dir
@@ -312,6 +326,11 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                 outcomes.append(Outcome(target, "skipped", entry=previous))
             else:
                 todo.append((target, digest))
+        # Bodies are checked where there is work to do: an up-to-date PDF's sources passed these
+        # checks when it was built, and have not changed since.
+        checked, found = check_bodies(project, {t.slug: handouts[t.slug] for t, _ in todo})
+        problems += found
+        todo = [(t, d) for t, d in todo if t.slug in checked]
         progress.start(len(todo))
         for outcome in outcomes:
             progress.done(outcome)
@@ -361,7 +380,8 @@ def merge_manifests(paths: list[Path]) -> dict[str, Any]:
 def _run(project: Project, todo: list[tuple[Target, str]], jobs: int) -> Iterable[Outcome]:
     if not todo:
         return
-    if jobs <= 1 or len(todo) == 1:
+    if jobs <= 1 or len(todo) <= jobs:
+        # Starting workers costs more than rendering a handful of PDFs here.
         _state["project"] = project
         for target, digest in todo:
             yield make_target(target, digest)

@@ -199,7 +199,8 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     for failure in validation.failures:
         findings.append(f"PDF/UA-1 validator: {failure}")
     reader = pypdf.PdfReader(io.BytesIO(data))
-    report.pages = len(reader.pages)
+    pages = list(reader.pages)  # pypdf walks the page tree on every access: once is enough
+    report.pages = len(pages)
     catalog = reader.trailer["/Root"]
 
     # Document-level identification.
@@ -223,7 +224,7 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     # Fonts: embedded, and programs that really come from fonts/.
     ours = project_fonts(fonts_dir)
     seen_fonts: set[int] = set()
-    for page_obj in reader.pages:
+    for page_obj in pages:
         for font_ref in (page_obj.get("/Resources", {}).get("/Font", {}) or {}).values():
             if font_ref.idnum in seen_fonts:
                 continue
@@ -236,19 +237,19 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     if root_ref is None:
         findings.append("there is no structure tree (StructTreeRoot): the PDF is not tagged")
     else:
-        findings.extend(_check_parent_tree(root, tree, reader))
+        findings.extend(_check_parent_tree(root, tree, pages))
     findings.extend(_check_elements(tree))
 
     # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
     texts: list[tuple[str, str]] = []
     fonts: dict[int, dict[int, str]] = {}
-    for number, page_obj in enumerate(reader.pages, start=1):
+    for number, page_obj in enumerate(pages, start=1):
         found, page_texts = _scan_page(page_obj, page_obj.indirect_reference.idnum, tree, number, fonts)
         findings.extend(found)
         texts.extend(page_texts)
 
     # Links: described in words and printable.
-    for page_obj in reader.pages:
+    for page_obj in pages:
         for annot_ref in _array(page_obj.get("/Annots")):
             annot = annot_ref.get_object()
             if annot.get("/Subtype") != "/Link":
@@ -327,19 +328,19 @@ def _attributes(element: DictionaryObject) -> DictionaryObject:
     return attrs if isinstance(attrs, DictionaryObject) else DictionaryObject()
 
 
-def _check_parent_tree(root: DictionaryObject, tree: _Tree, reader: pypdf.PdfReader) -> list[str]:
+def _check_parent_tree(root: DictionaryObject, tree: _Tree, pages: list[Any]) -> list[str]:
     findings = []
     parent_tree = root.get("/ParentTree")
     if parent_tree is None:
         return ["the structure tree has no ParentTree"]
     nums = _array(parent_tree.get_object().get("/Nums"))
     entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-    for page_obj in reader.pages:
+    for number, page_obj in enumerate(pages, start=1):
         key = page_obj.get("/StructParents")
         if key is None:
             continue
         for mcid, ref in enumerate(_array(entries.get(int(key)))):
             if isinstance(ref, IndirectObject) and ref.idnum not in tree.ids:
-                findings.append(f"page {reader.get_page_number(page_obj) + 1}: ParentTree entry for MCID {mcid} "
+                findings.append(f"page {number}: ParentTree entry for MCID {mcid} "
                                 "points to an element outside the structure tree")
     return findings
