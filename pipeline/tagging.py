@@ -27,6 +27,9 @@ WEASYPRINT_VERSION = "70.0"
 # Artifacts of the page being drawn or tagged: id(box) -> artifact property list (or None).
 _artifacts: contextvars.ContextVar[dict[int, pydyf.Dictionary | None]] = contextvars.ContextVar("artifacts")
 
+# The HTML element each structure element was made from, during one add_tags call.
+_origins: dict[int, Any] = {}
+
 _SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
 
@@ -98,6 +101,7 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         if box.element is not None and box.element_tag not in ("html", "body"):
             _decorate(box, element)
+            _origins[id(element)] = box.element
         if element["S"] == "/LI":
             _wrap_body(element, pdf)
         yield element
@@ -142,6 +146,59 @@ def _decorate(box: Any, element: pydyf.Dictionary) -> None:
         element["A"]["Scope"] = scope
 
 
+def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> None:
+    _origins.clear()
+    try:
+        _original_add_tags(pdf, document, pdf_version, page_streams)
+        _merge_split_elements(pdf)
+    finally:
+        _origins.clear()
+
+
+def _merge_split_elements(pdf: Any) -> None:
+    """One structure element per HTML element, even when it spans pages.
+
+    WeasyPrint tags each page separately, so a paragraph, list or section that crosses a page
+    break becomes two elements (and a bilingual document one Part per page). Adjacent siblings
+    made from the same HTML element are merged; MCIDs they owned on another page become marked-
+    content references, and the ParentTree follows."""
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    replaced: dict[bytes, bytes] = {}
+    for ref in root["K"]:
+        _merge_kids(pdf, _object(pdf, ref), replaced)
+    if not replaced:
+        return
+    nums = _object(pdf, root["ParentTree"])["Nums"]
+    for index, value in enumerate(nums):
+        if isinstance(value, pydyf.Array):
+            nums[index] = pydyf.Array(replaced.get(ref, ref) for ref in value)
+        elif isinstance(value, bytes):
+            nums[index] = replaced.get(value, value)
+
+
+def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]) -> None:
+    kept: list[Any] = []
+    for kid in parent["K"]:
+        previous = _object(pdf, kept[-1]) if kept and isinstance(kept[-1], bytes) else None
+        element = _object(pdf, kid) if isinstance(kid, bytes) else None
+        origin = _origins.get(id(element)) if element is not None else None
+        if (origin is not None and previous is not None and _origins.get(id(previous)) is origin
+                and previous["S"] == element["S"]):
+            for inner in element["K"]:
+                if isinstance(inner, int):  # an MCID on the other page: reference it with its page
+                    inner = pydyf.Dictionary({"Type": "/MCR", "Pg": element["Pg"], "MCID": inner})
+                elif isinstance(inner, bytes) and _object(pdf, inner).get("Type") != "/OBJR":
+                    _object(pdf, inner)["P"] = kept[-1]
+                previous["K"].append(inner)
+            replaced[kid] = kept[-1]
+            continue
+        kept.append(kid)
+    parent["K"] = pydyf.Array(kept)
+    for kid in kept:
+        if isinstance(kid, bytes) and _object(pdf, kid).get("Type") == "/StructElem":
+            _merge_kids(pdf, _object(pdf, kid), replaced)
+
+
 def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: Any, tags: Any) -> None:
     _original_add_links(links_and_anchors, matrix, pdf, page, names, tags)
     for _, target, _, box in links_and_anchors[0]:
@@ -158,6 +215,7 @@ _original_draw_page = wp_document.draw_page
 _original_marked = wp_stream.Stream.marked
 _original_build_box_tree = wp_tags._build_box_tree
 _original_add_links = wp_pdf.add_links
+_original_add_tags = wp_pdf.add_tags
 
 
 def install() -> None:
@@ -169,3 +227,4 @@ def install() -> None:
     wp_stream.Stream.marked = _marked
     wp_tags._build_box_tree = _build_box_tree
     wp_pdf.add_links = _add_links
+    wp_pdf.add_tags = _add_tags

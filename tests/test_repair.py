@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import page
+import pypdf
 import pytest
 import yaml
 
@@ -150,3 +152,26 @@ def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
     for name in ("ours.pdf", "plain.pdf"):
         assert subprocess.run(["qpdf", "--check", str(tmp_path / name)], capture_output=True).returncode == 0
     assert subprocess.run(["pdffonts", str(tmp_path / "ours.pdf")], capture_output=True).returncode == 0
+
+
+def test_element_split_by_a_page_break_stays_one_element(tmp_path: Path) -> None:
+    """A paragraph and a list crossing a page break are one P and one L, not one per page."""
+    project = load_project(ROOT)
+    words = " ".join(f"word{i}" for i in range(400))
+    body = (f'<p style="margin-top: 8.2in">{words}</p>'
+            + "<ul>" + "".join(f"<li>item {i}</li>" for i in range(60)) + "</ul>")
+    ours = Renderer(project).render(_html("split", body), load_layout(project.layouts_dir, "letter"),
+                                    project.handouts_dir, Path("split"), b"0" * 16)
+    (document,) = tree(ours)
+    assert [node[0] for node in document[2:]] == ["P", "L"]
+    assert len(pypdf.PdfReader(io.BytesIO(ours)).pages) >= 3
+    paragraph, items = document[2], document[3]
+    assert len(paragraph) > 10 and len(items) - 2 == 60
+    assert verify_pdf(ours, Expect("split", "en"), ROOT / "fonts").findings == []
+    # The plain WeasyPrint tree for the same document has one P and one L per page.
+    (tmp_path / "cases.json").write_text(json.dumps({"split": _html("split", body)}))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
+                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
+                   check=True)
+    (plain,) = tree((tmp_path / "split.pdf").read_bytes())
+    assert [node[0] for node in plain[2:]].count("P") == 2
