@@ -183,7 +183,9 @@ def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]
         element = _object(pdf, kid) if isinstance(kid, bytes) else None
         origin = _origins.get(id(element)) if element is not None else None
         if (origin is not None and previous is not None and _origins.get(id(previous)) is origin
-                and previous["S"] == element["S"]):
+                and previous["S"] == element["S"] != "/Table"):
+            # (A table split by a page break keeps one Table per page: each page repeats the
+            # header row, and one Table may have only one THead.)
             for inner in element["K"]:
                 if isinstance(inner, int):  # an MCID on the other page: reference it with its page
                     inner = pydyf.Dictionary({"Type": "/MCR", "Pg": element["Pg"], "MCID": inner})

@@ -44,3 +44,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop warm renderers while the interpreter is whole: WeasyPrint's FontConfiguration cleans
+    its temporary folder in __del__, which fails noisily during interpreter shutdown."""
+    import gc
+
+    from pipeline import build as build_module
+
+    build_module._state.clear()
+    gc.collect()
