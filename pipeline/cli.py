@@ -300,47 +300,15 @@ def status(as_json: bool, project_path: Path | None) -> None:
     A review is due a number of years after the handout's review.date (handouts.yml's
     'review_interval_years', default 3); overdue reviews are shown in red.
     """
-    from .status import collect
+    from .status import collect, table
 
     project = _project(project_path)
     rows = collect(project)
     if as_json:
         click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
         return
-    langs = project.config.languages
-    header = (["HANDOUT", "NUMBER", "LANGS"] + [f"{lang.upper()} REVISED" for lang in langs]
-              + ["TRANSLATION", "REVIEWED", "NEXT REVIEW", "READABILITY", "LAST BUILD"])
-    table: list[list[tuple[str, str | None]]] = []
-    for row in rows:
-        if row.error:
-            table.append([(row.slug, None), (f"cannot be read: {row.error}", "red")])
-            continue
-        translation = ", ".join(f"{lang} {state}" for lang, state in row.translation.items()
-                                if lang != "en" and state != "current") or "current"
-        review_color = {"overdue": "red", "due soon": "yellow"}.get(row.review)
-        due = row.review_due + ("" if row.review == "current" else f" ({row.review})")
-        scores = []
-        for lang, score in row.readability.items():
-            value = f"{score['grade']:.1f}" if score.get("grade") is not None else (
-                f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
-            scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
-        builds = [o for o in row.outputs if o.get("built")]
-        if builds:
-            last = max(o["built"] for o in builds)[:16].replace("T", " ")
-            failed = [o["path"] for o in builds if o.get("verify") != "pass"]
-            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(builds)} PDF{'' if len(builds) == 1 else 's'} verified")
-        else:
-            build = "not built"
-        table.append([(row.slug, None), (row.number, None), (" ".join(row.languages), None)]
-                     + [(row.revised.get(lang, "-"), None) for lang in langs]
-                     + [(translation, "yellow" if translation != "current" else None), (row.reviewed, None),
-                        (due, review_color), (", ".join(scores), None), (build, None)])
-    widths = [max([len(header[i])] + [len(r[i][0]) for r in table if len(r) > i and len(r) == len(header)])
-              for i in range(len(header))]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-    for cells in table:
-        click.echo("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
-                             for (text, color), w in zip(cells, widths)).rstrip())
+    for line in table(rows, project.config.languages):
+        click.echo(line)
 
 
 @main.command()

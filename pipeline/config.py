@@ -10,8 +10,7 @@ import pydantic
 
 from .errors import Problem, SourceError
 from .layouts import available
-from .schema import SUPPORTED_LANGUAGES, Localized, Strict, Text, validate
-from .sources import parse_yaml, read_text
+from .schema import SUPPORTED_LANGUAGES, Localized, Strict, Text, load_file
 
 CONFIG_NAME = "handouts.yml"
 
@@ -158,17 +157,9 @@ def find_root(start: Path) -> Path:
 
 def load_project(root: Path) -> Project:
     """Read and validate handouts.yml; raise SourceError listing every problem."""
-    file = root / CONFIG_NAME
     display = Path(CONFIG_NAME)
-    text, problems = read_text(file, display)
-    if text is None:
-        raise SourceError(problems)
-    doc, problems = parse_yaml(text, display)
-    if doc is None or problems:
-        raise SourceError(problems)
-    config, problems = validate(Config, doc)
-    if config is None:
-        raise SourceError(problems)
+    config, doc = load_file(root / CONFIG_NAME, display, Config)
+    problems: list[Problem] = []
     known = available(root / "layouts")
     for path, name in [(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]:
         if name not in known:

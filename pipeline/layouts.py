@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import Problem, SourceError
-from .schema import Strict, Text, validate
-from .sources import parse_yaml, read_text
+from .schema import Strict, Text, load_file
 
 
 class LayoutSpec(Strict):
@@ -52,14 +51,6 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
     if not (folder / "layout.yml").is_file():
         known = ", ".join(available(layouts_dir))
         raise SourceError([Problem(display, f'there is no layout "{name}"', hint=f"use one of: {known}")])
-    text, problems = read_text(folder / "layout.yml", display)
-    doc = None
-    if text is not None:
-        doc, problems = parse_yaml(text, display)
-    if doc is None or problems:
-        raise SourceError(problems)
-    spec, problems = validate(LayoutSpec, doc)
-    if spec is None:
-        raise SourceError(problems)
+    spec, _ = load_file(folder / "layout.yml", display, LayoutSpec)
     return Layout(name, folder, spec.description, spec.paper, spec.orientation, spec.pdfua,
                   spec.template, tuple(spec.stylesheets), spec.imposes, spec.bilingual)

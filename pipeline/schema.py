@@ -6,14 +6,15 @@ import datetime as dt
 import difflib
 import re
 import types
+from pathlib import Path
 import typing
 from typing import Annotated, Any, TypeVar
 
 import pydantic
 from pydantic_core import PydanticCustomError
 
-from .errors import Problem
-from .sources import YamlDoc
+from .errors import Problem, SourceError
+from .sources import YamlDoc, parse_yaml, read_text
 
 # Languages we have labels, dates and typography for (see pipeline/locales/).
 SUPPORTED_LANGUAGES = ("en", "fr")
@@ -189,3 +190,18 @@ def validate(model: type[M], doc: YamlDoc) -> tuple[M | None, list[Problem]]:
             name = problem.hint.split("'")[1]
             meant.add(f"{parent}.{name}" if parent else name)
     return None, [p for p in problems if not (p.message == "is missing" and p.field in meant)]
+
+
+def load_file(path: Path, display: Path, model: type[M]) -> tuple[M, YamlDoc]:
+    """Read, parse and validate a YAML file that must be right for anything to go on
+    (handouts.yml, a layout.yml); raise SourceError with every problem found."""
+    text, problems = read_text(path, display)
+    doc = None
+    if text is not None:
+        doc, problems = parse_yaml(text, display)
+    if doc is None or problems:
+        raise SourceError(problems)
+    value, problems = validate(model, doc)
+    if value is None:
+        raise SourceError(problems)
+    return value, doc

@@ -9,6 +9,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import click
+
 from .config import Project
 from .model import Handout, handout_slugs, load_handout
 from .tracking import add_years
@@ -104,3 +106,41 @@ def _row(project: Project, handout: Handout, entries: dict[str, Any], today: dt.
             built = dt.datetime.fromtimestamp(file.stat().st_mtime).isoformat(timespec="seconds")
         row.outputs.append({**entry, "built": built})
     return row
+
+
+def table(rows: list[Row], langs: list[str]) -> list[str]:
+    """The status table as lines for a terminal (overdue reviews in red)."""
+    header = (["HANDOUT", "NUMBER", "LANGS"] + [f"{lang.upper()} REVISED" for lang in langs]
+              + ["TRANSLATION", "REVIEWED", "NEXT REVIEW", "READABILITY", "LAST BUILD"])
+    cells_by_row: list[list[tuple[str, str | None]]] = []
+    for row in rows:
+        if row.error:
+            cells_by_row.append([(row.slug, None), (f"cannot be read: {row.error}", "red")])
+            continue
+        translation = ", ".join(f"{lang} {state}" for lang, state in row.translation.items()
+                                if lang != "en" and state != "current") or "current"
+        review_color = {"overdue": "red", "due soon": "yellow"}.get(row.review)
+        due = row.review_due + ("" if row.review == "current" else f" ({row.review})")
+        scores = []
+        for lang, score in row.readability.items():
+            value = f"{score['grade']:.1f}" if score.get("grade") is not None else (
+                f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
+            scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
+        builds = [o for o in row.outputs if o.get("built")]
+        if builds:
+            last = max(o["built"] for o in builds)[:16].replace("T", " ")
+            failed = [o["path"] for o in builds if not str(o.get("verify", "")).startswith("pass")]
+            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(builds)} PDF{'' if len(builds) == 1 else 's'} verified")
+        else:
+            build = "not built"
+        cells_by_row.append([(row.slug, None), (row.number, None), (" ".join(row.languages), None)]
+                     + [(row.revised.get(lang, "-"), None) for lang in langs]
+                     + [(translation, "yellow" if translation != "current" else None), (row.reviewed, None),
+                        (due, review_color), (", ".join(scores), None), (build, None)])
+    widths = [max([len(header[i])] + [len(r[i][0]) for r in cells_by_row if len(r) > i and len(r) == len(header)])
+              for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    for cells in cells_by_row:
+        lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
+                               for (text, color), w in zip(cells, widths)).rstrip())
+    return lines

@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 

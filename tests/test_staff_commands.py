@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -12,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import load_project
-from pipeline.status import collect, review_state
+from pipeline.status import review_state
 from pipeline.watch import affected, watch
 
 
