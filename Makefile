@@ -3,23 +3,24 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages: WeasyPrint's libraries (Pango, HarfBuzz subsetting) and the tools tests read PDFs with.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig \
-	poppler-utils qpdf chromium
+# Debian packages: WeasyPrint's libraries (Pango, HarfBuzz subsetting) to build; for the tests,
+# the tools that read PDFs back and the browser the library page is tested in.
+BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+TEST_PACKAGES := poppler-utils qpdf chromium
 
 .PHONY: setup build test bench clean system-packages
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
-	@$(MAKE) --no-print-directory system-packages
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(BUILD_PACKAGES)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian packages: $$missing"; \
@@ -32,10 +33,12 @@ build: setup
 	$(BIN)/handouts build
 
 test: setup tests/browser/node_modules
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 	$(BIN)/python -m pytest -n 2 -q
 
 # axe-core for the library page's browser test (tests/test_library_browser.py), exactly as locked.
 tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-packages PACKAGES=npm
 	npm ci --prefix tests/browser --no-audit --no-fund
 	touch $@
 
