@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -11,7 +12,7 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,7 @@ def _worker_init(root: str) -> None:
     project = load_project(Path(root))
     _state.clear()
     _state["project"] = project
+    _renderer()  # fonts and CSS, once per worker
 
 
 def _renderer() -> Any:
@@ -326,19 +328,21 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                 outcomes.append(Outcome(target, "skipped", entry=previous))
             else:
                 todo.append((target, digest))
-        # Bodies are checked where there is work to do: an up-to-date PDF's sources passed these
-        # checks when it was built, and have not changed since.
-        checked, found = check_bodies(project, {t.slug: handouts[t.slug] for t, _ in todo})
-        problems += found
-        todo = [(t, d) for t, d in todo if t.slug in checked]
-        progress.start(len(todo))
-        for outcome in outcomes:
-            progress.done(outcome)
-        for outcome in _run(project, todo, jobs):
-            outcomes.append(outcome)
-            if outcome.entry:
-                entries[outcome.target.path] = outcome.entry
-            progress.done(outcome)
+        # Workers start warming up (imports, fonts, CSS) while this process checks the bodies.
+        with _workers(project, jobs if jobs > 1 and len(todo) > jobs else 0) as pool:
+            # Bodies are checked where there is work to do: an up-to-date PDF's sources passed
+            # these checks when it was built, and have not changed since.
+            checked, found = check_bodies(project, {t.slug: handouts[t.slug] for t, _ in todo})
+            problems += found
+            todo = [(t, d) for t, d in todo if t.slug in checked]
+            progress.start(len(todo))
+            for outcome in outcomes:
+                progress.done(outcome)
+            for outcome in _run(project, todo, pool):
+                outcomes.append(outcome)
+                if outcome.entry:
+                    entries[outcome.target.path] = outcome.entry
+                progress.done(outcome)
         pruned = _prune(project, entries) if prune else []
         write_manifest(output / MANIFEST, entries)
         write_index(project)  # output/index.html, the handout library page (pipeline/library.py)
@@ -377,20 +381,31 @@ def merge_manifests(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
-def _run(project: Project, todo: list[tuple[Target, str]], jobs: int) -> Iterable[Outcome]:
-    if not todo:
+@contextlib.contextmanager
+def _workers(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoolExecutor | None]:
+    """`count` warm worker processes (none: render in this process, cheaper for a handful of PDFs).
+
+    Workers come from a fresh server process that has imported WeasyPrint but never rendered:
+    a process that has rendered holds fontconfig/Pango state that deadlocks in a forked child."""
+    if count == 0:
+        yield None
         return
-    if jobs <= 1 or len(todo) <= jobs:
-        # Starting workers costs more than rendering a handful of PDFs here.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "pipeline.tagging"])
+    with concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_init,
+                                                initargs=(str(project.root),), mp_context=context) as pool:
+        for _ in range(count):
+            pool.submit(int)  # start every worker now, not at the first target
+        yield pool
+
+
+def _run(project: Project, todo: list[tuple[Target, str]],
+         pool: concurrent.futures.ProcessPoolExecutor | None) -> Iterable[Outcome]:
+    if pool is None:
         _state["project"] = project
         for target, digest in todo:
             yield make_target(target, digest)
         return
-    # Workers come from a fresh server process, never forked from this one: a process that has
-    # already rendered holds fontconfig/Pango state that deadlocks in a forked child.
-    context = multiprocessing.get_context("forkserver")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init,
-                                                initargs=(str(project.root),), mp_context=context) as pool:
-        futures = [pool.submit(make_target, target, digest) for target, digest in todo]
-        for future in concurrent.futures.as_completed(futures):
-            yield future.result()
+    futures = [pool.submit(make_target, target, digest) for target, digest in todo]
+    for future in concurrent.futures.as_completed(futures):
+        yield future.result()

@@ -29,6 +29,8 @@ _artifacts: contextvars.ContextVar[dict[int, pydyf.Dictionary | None]] = context
 
 # The HTML element each structure element was made from, during one add_tags call.
 _origins: dict[int, Any] = {}
+# Each page's artifacts, found when it is drawn and reused when it is tagged.
+_pages: dict[int, dict[int, pydyf.Dictionary | None]] = {}
 
 _SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
@@ -61,7 +63,8 @@ def page_artifacts(page_box: boxes.PageBox) -> dict[int, pydyf.Dictionary | None
 
 
 def _draw_page(page_box: boxes.PageBox, stream: Any) -> None:
-    token = _artifacts.set(page_artifacts(page_box))
+    _pages[id(page_box)] = page_artifacts(page_box)  # tagging the page needs the same set
+    token = _artifacts.set(_pages[id(page_box)])
     try:
         _original_draw_page(page_box, stream)
     finally:
@@ -90,7 +93,7 @@ def _marked(self: Any, box: Any, tag: str) -> Iterator[None]:
 def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any,
                     tags: Any) -> Iterator[pydyf.Dictionary]:
     if isinstance(box, boxes.PageBox):
-        token = _artifacts.set(page_artifacts(box))
+        token = _artifacts.set(_pages.get(id(box)) or page_artifacts(box))
         try:
             yield from _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)
         finally:
@@ -153,6 +156,7 @@ def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> N
         _merge_split_elements(pdf)
     finally:
         _origins.clear()
+        _pages.clear()
 
 
 def _merge_split_elements(pdf: Any) -> None:
