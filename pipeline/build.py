@@ -153,11 +153,12 @@ def _worker_init(root: str) -> None:
 
 
 def _renderer() -> Any:
+    """This process's warm renderer for the project; a new one when fonts/ changed (watch mode)."""
+    from .pdf import Renderer, files_signature
+
     project = _state["project"]
     key = ("renderer", project.root)
-    if key not in _state:
-        from .pdf import Renderer
-
+    if key not in _state or _state[key].fonts != files_signature(project.fonts_dir):
         _state[key] = Renderer(project)
     return _state[key]
 

@@ -24,11 +24,17 @@ LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 LANG_TAGS = {"en": "en-CA", "fr": "fr-CA"}
 
 
-@functools.cache
 def labels(layouts_dir: Path, lang: str) -> dict[str, str]:
     """The printed labels of one language (layouts/locales/<lang>.yml)."""
-    with open(layouts_dir / "locales" / f"{lang}.yml", encoding="utf-8") as file:
-        return yaml.safe_load(file)
+    file = layouts_dir / "locales" / f"{lang}.yml"
+    return _labels(file, file.stat().st_mtime_ns)
+
+
+@functools.cache
+def _labels(file: Path, mtime: int) -> dict[str, str]:
+    # Cached per modification time, so a long-running `handouts watch` sees edited labels.
+    with open(file, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
 
 
 def long_date(date: dt.date, lang: str) -> str:

@@ -30,6 +30,11 @@ def _only_project_fonts(fonts_dir: Path) -> None:
     os.environ["FONTCONFIG_FILE"] = str(conf)
 
 
+def files_signature(folder: Path, pattern: str = "*") -> tuple:
+    """Names, sizes and times of the files under `folder`: changes when any of them does."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob(pattern)) if p.is_file())
+
+
 class _Capture(logging.Handler):
     """Collects WeasyPrint's log records during one render."""
 
@@ -55,17 +60,21 @@ class Renderer:
         self.project = project
         self.font_config = FontConfiguration()
         self.fetcher = SandboxFetcher(project)
-        self._css: dict[str, list[Any]] = {}
+        self.fonts = files_signature(project.fonts_dir)
+        self._css: dict[tuple[str, tuple], list[Any]] = {}
 
     def stylesheets(self, layout: Layout) -> list[Any]:
+        """The layout's parsed CSS, parsed again when any CSS under layouts/ changed (watch mode)."""
         from weasyprint import CSS
 
-        if layout.name not in self._css:
-            self._css[layout.name] = [
+        key = (layout.name, files_signature(self.project.layouts_dir, "*.css"))
+        if key not in self._css:
+            self._css = {k: v for k, v in self._css.items() if k[0] != layout.name}
+            self._css[key] = [
                 CSS(url=(layout.folder / name).resolve().as_uri(), url_fetcher=self.fetcher,
                     font_config=self.font_config)
                 for name in layout.stylesheets]
-        return self._css[layout.name]
+        return self._css[key]
 
     def render(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes) -> bytes:
         """Render one document; any WeasyPrint error, refused resource or foreign glyph fails it."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -45,7 +44,7 @@ def _filter(root: Path) -> Callable[[object, str], bool]:
 
 
 def rebuild(root: Path, slugs: set[str] | None, echo: Echo, jobs: int = 1) -> bool:
-    """Build the given handouts (None: all) in every language of the default layout; report, never raise."""
+    """Build the given handouts (None: all) in every language and in handouts.yml's layouts; report, never raise."""
     from .build import build
     from .config import load_project
     from .model import handout_slugs
@@ -57,7 +56,7 @@ def rebuild(root: Path, slugs: set[str] | None, echo: Echo, jobs: int = 1) -> bo
         if not selected:
             return True
         echo(f"rebuilding {', '.join(selected)}", False)
-        summary = build(project, selected, list(project.config.languages), [project.config.layout], jobs=jobs)
+        summary = build(project, selected, list(project.config.languages), list(project.config.layouts), jobs=jobs)
         for outcome in summary.outcomes:
             if outcome.status == "failed":
                 echo(f"failed   {outcome.target.path}: {outcome.message}", True)
@@ -70,8 +69,9 @@ def rebuild(root: Path, slugs: set[str] | None, echo: Echo, jobs: int = 1) -> bo
         return not summary.failed
     except HandoutsError as error:
         echo(f"error: {error.format_message()}", True)
-    except Exception:  # a watcher must survive anything a save can cause
-        echo("error: unexpected failure while rebuilding:\n" + traceback.format_exc(), True)
+    except Exception as error:  # a watcher must survive anything a save can cause
+        echo(f"error: unexpected failure while rebuilding ({type(error).__name__}: {error}); "
+             "fix the last change, or run 'handouts build' to see more", True)
     return False
 
 

@@ -112,3 +112,20 @@ def test_help_and_check_do_not_import_weasyprint(project: Path) -> None:
         "assert 'pypdf' not in sys.modules, 'pypdf was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> None:
+    """`handouts watch` keeps one warm renderer: an edited layout or label must still take effect."""
+    import pypdf
+
+    config = load_project(project)
+    build(config, ["fever-children"], ["en"], ["letter"], jobs=1)
+    (project / "layouts" / "letter" / "style.css").write_text("@import url(../base.css);\n@page { size: A4; }\n")
+    labels = project / "layouts" / "locales" / "en.yml"
+    labels.write_text(labels.read_text().replace('sources: Sources', 'sources: References'))
+    assert build(config, ["fever-children"], ["en"], ["letter"], jobs=1).count("built") == 1
+    pdf = project / "output" / "en" / "fever-children.pdf"
+    page = pypdf.PdfReader(pdf).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "References" in text
