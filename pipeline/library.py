@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import typography
 from .config import Project
 from .status import Row, collect
 
@@ -192,7 +193,8 @@ def _view(project: Project, row: Row) -> dict:
         order = {lang: index for index, lang in enumerate(project.config.languages)}
         links.sort(key=lambda link: (order.get(link["lang"], 99), link["layout"] != project.config.layout,
                                      link["layout"]))
-    titles = [(lang, row.titles[lang]) for lang in project.config.languages if lang in row.titles]
+    titles = [(lang, typography.apply(row.titles[lang], lang, project.config.typography.fr))
+              for lang in project.config.languages if lang in row.titles]
     search = " ".join([row.number, row.slug] + [t for _, t in titles] + [text for _, text in states]
                       + (["print only"] if not row.electronic else []))
     reviewed = dt.date.fromisoformat(row.reviewed) if row.reviewed else None
