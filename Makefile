@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint's libraries (Pango, HarfBuzz subsetting) to build; for the tests,
 # the tools that read PDFs back and the browser the library page is tested in.
-BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+BUILD_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
 TEST_PACKAGES := poppler-utils qpdf chromium
 
 .PHONY: setup build test bench clean system-packages

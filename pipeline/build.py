@@ -20,7 +20,7 @@ import filelock
 
 from . import __version__
 from .config import Project, load_project
-from .errors import HandoutsError, Problem, SourceError
+from .errors import HandoutsError, Problem, SourceError, VerifyError
 from .layouts import Layout, load_layout
 from .library import write_index
 from .model import Handout, handout_slugs, load_handout
@@ -93,7 +93,7 @@ def input_digest(project: Project, target: Target, layout: Layout, shared: str) 
     _digest_files(hasher, project.root, layout.files())
     if layout.imposes:
         _digest_files(hasher, project.root, load_layout(project.layouts_dir, layout.imposes).files())
-    hasher.update(target.path.encode())
+    hasher.update(f"{target.path}\0{target.lang}".encode())  # a bilingual PDF's order depends on its first language
     return hasher.hexdigest()
 
 
@@ -114,7 +114,7 @@ def shared_digest(project: Project) -> str:
 def read_manifest(output: Path) -> dict[str, Any]:
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and "outputs" in data else {"outputs": {}}
+        return data if isinstance(data, dict) and isinstance(data.get("outputs"), dict) else {"outputs": {}}
     except (OSError, ValueError):
         return {"outputs": {}}
 
@@ -124,6 +124,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); outputs are for sharing, as any new file would be.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
@@ -184,11 +188,11 @@ def make_target(target: Target, digest: str) -> Outcome:
             raise SourceError([p for p in problems if not p.warning])
         source = handout.versions[target.lang].file
         pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, bytes.fromhex(digest[:32]))
-        expect = Expect(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
+        expect = Expect.of(rendered)
         report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
         if not report.ok:
             kept = " (the previous file is kept)" if out.exists() else ""
-            raise HandoutsError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
+            raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
                                 + "\n    ".join(report.findings))
         if layout.imposes:
             accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path

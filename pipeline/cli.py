@@ -82,16 +82,17 @@ def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> No
         raise SystemExit(1)
 
 
-def _plain_language(project: Project, handouts: dict) -> list[Problem]:
-    """Print each handout's readability and PEMAT checklist and the writing notes; return the warnings."""
+def _plain_language(project: Project, handouts: dict, show: bool = True) -> list[Problem]:
+    """Print each handout's readability and PEMAT checklist and the writing notes (when `show`);
+    return the warnings."""
     from .plain import review
 
     warnings: list[Problem] = []
     for handout in handouts.values():
         result = review(project, handout)
-        for version in result.versions:
+        for version in result.versions if show else ():
             click.echo(version.line())
-        for note in result.notes:
+        for note in result.notes if show else ():
             click.echo(f"note: {note}", err=True)
         warnings += result.problems
     return warnings
@@ -193,9 +194,19 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     names = list(layouts) or list(project.config.layouts)
     if ALL in names:
         names = available(project.layouts_dir)
+    selected = list(slugs) or known
+    if strict:
+        # Every check `handouts check` makes, on every selected handout, before anything is built.
+        from .build import check as run_check
+
+        handouts, problems = run_check(project, selected)
+        errors, _ = _print_problems(problems + _plain_language(project, handouts, show=False), strict)
+        if errors:
+            click.echo(f"Nothing was built: {errors} problem(s), and --strict treats warnings as errors.")
+            raise SystemExit(1)
     printer = _Printer()
     try:
-        summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
+        summary = run_build(project, selected, list(langs) or list(project.config.languages), names,
                             jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
                             prune=prune)
     finally:
@@ -207,10 +218,10 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
             f" in {summary.seconds:.1f} s")
     click.echo(line)
     stale = sorted({o.target.path for o in summary.outcomes if o.entry and o.entry.get("translation") == "stale"})
-    missing = [p for p in summary.problems if "version is missing" in p.message]
-    overdue = [p for p in summary.problems if "review overdue" in p.message]
-    for label, items in (("stale translations", stale), ("missing translations", [str(p.file) for p in missing]),
-                         ("overdue reviews", [str(p.file).split("/")[1] for p in overdue])):
+    missing = [str(p.file) for p in summary.problems if p.kind == "missing-translation"]
+    overdue = [Path(p.file).parent.name for p in summary.problems if p.kind == "review-overdue"]
+    for label, items in (("stale translations", stale), ("missing translations", missing),
+                         ("overdue reviews", overdue)):
         if items:
             click.echo(f"{label}: {', '.join(items)}")
     if summary.failed or errors:
@@ -224,14 +235,21 @@ def manifest() -> None:
 
 @manifest.command("merge")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/manifest.json"),
-              show_default=True, help="Where to write the merged manifest.")
-def manifest_merge(manifests: tuple[Path, ...], output: Path) -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the merged manifest (default: the project's output/manifest.json).")
+@project_option
+def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_path: Path | None) -> None:
     """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
+    import filelock
+
     from .build import merge_manifests, write_manifest
 
     merged = merge_manifests(list(manifests))
-    write_manifest(output, merged)
+    if output is None:
+        output = _project(project_path).output_dir / "manifest.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(output.parent / ".lock"):
+        write_manifest(output, merged)
     click.echo(f"{output}: {len(merged)} outputs from {len(manifests)} manifests")
 
 
@@ -250,7 +268,8 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
 
     project = _project(project_path)
     entries = read_manifest(project.output_dir)["outputs"]
-    files = list(pdfs) or [project.output_dir / path for path in entries]
+    # By default the PDF/UA files; a print-only edition (booklet) claims no PDF/UA to check.
+    files = list(pdfs) or [project.output_dir / path for path, entry in entries.items() if entry.get("pdfua")]
     if not files:
         raise click.UsageError("no PDF given and output/manifest.json lists none: run 'handouts build' first")
     reports = []
@@ -260,7 +279,7 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
         except ValueError:
             relative = None
         entry = entries.get(relative) if relative else None
-        expect = _expectation(project, entry) if entry else None
+        expect = _expectation(project, entry) if entry and entry.get("pdfua") else None
         reports.append(verify_pdf(file, expect, project.fonts_dir, str(file)))
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
@@ -287,7 +306,7 @@ def _expectation(project: Project, entry: dict):
     rendered, _ = render_html(project, handout, entry["lang"], load_layout(project.layouts_dir, entry["layout"]))
     if rendered is None:
         return None
-    return Expect(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
+    return Expect.of(rendered)
 
 
 

@@ -10,7 +10,7 @@ import pydantic
 
 from .errors import Problem, SourceError
 from .layouts import available
-from .schema import SUPPORTED_LANGUAGES, Localized, Strict, Text, load_file
+from .schema import Localized, Strict, Text, load_file, localized_gaps
 
 CONFIG_NAME = "handouts.yml"
 
@@ -125,27 +125,6 @@ class Project:
         return self.root / "output"
 
 
-def _localized_complete(config: Config, languages: list[str]) -> list[tuple[tuple, str]]:
-    """Paths of localized texts that lack one of the project's languages."""
-    missing: list[tuple[tuple, str]] = []
-
-    def visit(value: object, path: tuple) -> None:
-        if isinstance(value, pydantic.BaseModel):
-            for name in type(value).model_fields:
-                visit(getattr(value, name), path + (name,))
-        elif isinstance(value, dict) and value and set(value) <= set(SUPPORTED_LANGUAGES):
-            missing.extend((path, lang) for lang in languages if lang not in value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                visit(item, path + (key,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                visit(item, path + (index,))
-
-    visit(config, ())
-    return missing
-
-
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds a handouts.yml."""
     for folder in (start, *start.parents):
@@ -160,13 +139,16 @@ def load_project(root: Path) -> Project:
     display = Path(CONFIG_NAME)
     config, doc = load_file(root / CONFIG_NAME, display, Config)
     problems: list[Problem] = []
+    if not (root / "fonts").is_dir():
+        problems.append(Problem("fonts/", "not found: a project needs its fonts folder",
+                                hint="restore fonts/ from the repository"))
     known = available(root / "layouts")
     for path, name in [(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]:
         if name not in known:
             line, column = doc.mark(path)
             problems.append(Problem(display, f'there is no layout "{name}" in layouts/', line, column,
                                     ".".join(map(str, path)), hint=f"use one of: {', '.join(known)}"))
-    for path, lang in _localized_complete(config, config.languages):
+    for path, lang in localized_gaps(config, config.languages):
         line, column = doc.mark(path)
         problems.append(Problem(display, f"has no '{lang}' text", line, column, ".".join(map(str, path)),
                                 hint=f"add a '{lang}:' line; every language in 'languages' needs one"))

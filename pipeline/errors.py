@@ -19,6 +19,8 @@ class Problem:
     field: str = ""
     hint: str = ""
     warning: bool = False
+    # What the problem is about, for summaries: "missing-translation", "review-overdue", or "".
+    kind: str = ""
 
     def location(self) -> str:
         where = str(self.file)

@@ -6,7 +6,7 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -65,7 +65,7 @@ class _Renderer(RendererHTML):
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src"))
-        image = env["handout"].meta.images[src]
+        image = env["handout"].meta.images[unquote(src)]
         alt = "" if image.decorative else image.alt[env["lang"]]
         html = f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
         caption = token.attrGet("title")
@@ -198,8 +198,11 @@ def _check_inline(token: Token, handout: Handout, version: LanguageVersion, prob
                   french: Any = None) -> None:
     children = token.children or []
     _typeset(children, version.lang, french)
+    reported_html = False
     for index, child in enumerate(children):
-        if child.type == "html_inline" and not child.content.startswith("</"):
+        # Every tag is refused; a closing tag is named only when its opening one was not already.
+        if child.type == "html_inline" and not (child.content.startswith("</") and reported_html):
+            reported_html = True
             problem(f"raw HTML is not allowed in a handout: {_snippet(child.content)}",
                     "use Markdown instead, like **bold** or [text](https://...), or remove it")
         elif child.type == "span_open":
@@ -219,7 +222,7 @@ def _check_inline(token: Token, handout: Handout, version: LanguageVersion, prob
                         "use https://..., tel:811 or mailto:...")
         elif child.type == "image":
             body.images += 1
-            src = str(child.attrGet("src") or "")
+            src = unquote(str(child.attrGet("src") or ""))  # markdown-it percent-encodes é and spaces
             if src not in handout.meta.images and (urlsplit(src).scheme or src.startswith("//")):
                 problem(f'image "{src}" is on the internet: handouts may only use image files in their own folder',
                         "save the image next to handout.yml, list it under images: and use its file name")

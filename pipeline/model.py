@@ -10,7 +10,7 @@ import pydantic
 
 from .config import Project
 from .errors import Problem
-from .schema import Date, Localized, Strict, Text, validate
+from .schema import Date, Localized, Strict, Text, localized_gaps, validate
 from .sources import YamlDoc, parse_yaml, read_markdown, read_text
 from .tracking import LANGUAGE_NAMES, SOURCE_LANGUAGE, review_problems
 
@@ -82,10 +82,6 @@ class Handout:
     meta: HandoutMeta
     versions: dict[str, LanguageVersion]
 
-    @property
-    def missing(self) -> dict[str, str]:
-        return dict(self.meta.missing)
-
 
 def handout_slugs(project: Project) -> list[str]:
     """Every folder in handouts/ that holds a handout.yml, sorted."""
@@ -122,7 +118,7 @@ def load_handout(project: Project, slug: str, today: dt.date | None = None) -> t
         name = LANGUAGE_NAMES.get(lang, lang)
         if not (folder / f"{lang}.md").is_file():
             if meta is not None and lang not in meta.missing:
-                problems.append(Problem(file, f"the {name} version is missing", warning=True,
+                problems.append(Problem(file, f"the {name} version is missing", warning=True, kind="missing-translation",
                                         hint=f"write it, or say why under 'missing: {{{lang}: ...}}' in {meta_file}"))
             continue
         if meta is not None and lang in meta.missing:
@@ -154,6 +150,10 @@ def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[
         known = ", ".join(project.config.licenses)
         problems.append(Problem(doc.file, f'"{meta.license}" is not a license in handouts.yml', line, column,
                                 "license", hint=f"use one of: {known}"))
+    for path, lang in localized_gaps(meta.review, project.config.languages):
+        line, column = doc.mark(("review",) + path)
+        problems.append(Problem(doc.file, f"has no {LANGUAGE_NAMES.get(lang, lang)} text", line, column,
+                                ".".join(("review",) + path), hint=f"add a '{lang}:' line"))
     for name, image in meta.images.items():
         line, column = doc.mark(("images", name))
         problem = _image_file_problem(folder, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,17 @@ _FONTS_CONF = """<?xml version="1.0"?>
 def _only_project_fonts(fonts_dir: Path) -> None:
     """Point fontconfig at fonts/ alone, before WeasyPrint loads it, so no system font can slip in."""
     folder = Path(tempfile.gettempdir()) / f"handouts-fontconfig-{os.getuid()}"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if info.st_uid != os.getuid() or not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
+        folder = Path(tempfile.mkdtemp(prefix="handouts-fontconfig-"))  # not ours to trust: a private one
     conf = folder / f"{hashlib.sha256(str(fonts_dir.resolve()).encode()).hexdigest()[:16]}.conf"
     text = _FONTS_CONF.format(fonts=fonts_dir.resolve(), cache=folder / "cache")
     if not conf.is_file() or conf.read_text() != text:
-        conf.write_text(text)
+        # Written whole, then renamed: parallel workers may be reading it.
+        tmp = conf.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, conf)
     os.environ["FONTCONFIG_FILE"] = str(conf)
 
 

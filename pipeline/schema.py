@@ -205,3 +205,24 @@ def load_file(path: Path, display: Path, model: type[M]) -> tuple[M, YamlDoc]:
     if value is None:
         raise SourceError(problems)
     return value, doc
+
+
+def localized_gaps(value: pydantic.BaseModel, languages: list[str]) -> list[tuple[tuple, str]]:
+    """Paths of localized texts that lack one of the project's languages."""
+    missing: list[tuple[tuple, str]] = []
+
+    def visit(value: object, path: tuple) -> None:
+        if isinstance(value, pydantic.BaseModel):
+            for name in type(value).model_fields:
+                visit(getattr(value, name), path + (name,))
+        elif isinstance(value, dict) and value and set(value) <= set(SUPPORTED_LANGUAGES):
+            missing.extend((path, lang) for lang in languages if lang not in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, path + (index,))
+
+    visit(value, ())
+    return missing

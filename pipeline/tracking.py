@@ -40,7 +40,7 @@ def review_problems(meta: HandoutMeta, doc: YamlDoc, interval_years: int, on: dt
         return []
     line, column = doc.mark(("review", "date"))
     return [Problem(doc.file, f"review overdue since {due.isoformat()}", line, column, "review.date",
-                    hint="review the handout, then update review.date", warning=True)]
+                    hint="review the handout, then update review.date", warning=True, kind="review-overdue")]
 
 
 def _count(number: int, singular: str, plural: str) -> str:

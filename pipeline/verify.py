@@ -45,6 +45,11 @@ class Expect:
     # Text known to be in another language, with that language: each must sit under a /Lang.
     parts: tuple[tuple[str, str], ...] = ()
 
+    @classmethod
+    def of(cls, rendered: Any) -> "Expect":
+        """What a handout rendered by pipeline.html.render_html must contain."""
+        return cls(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
+
 
 @dataclasses.dataclass
 class Report:
@@ -193,12 +198,16 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     data = source if isinstance(source, bytes) else source.read_bytes()
     report = Report(name or str(source))
     findings = report.findings
-    validation = page.validate_pdf_bytes(data, profile="ua1")
+    try:
+        validation = page.validate_pdf_bytes(data, profile="ua1")
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = list(reader.pages)  # pypdf walks the page tree on every access: once is enough
+    except (page.PageError, pypdf.errors.PyPdfError, ValueError) as error:
+        findings.append(f"not a readable PDF ({error})")
+        return report
     report.validator = f"{validation.rules.passed} passed, {validation.rules.failed} failed"
     for failure in validation.failures:
-        findings.append(f"PDF/UA-1 validator: {failure}")
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    pages = list(reader.pages)  # pypdf walks the page tree on every access: once is enough
+        findings.append(f"PDF/UA-1 validator: {failure.rule_id}: {failure.message}")
     report.pages = len(pages)
     catalog = reader.trailer["/Root"]
 

@@ -101,17 +101,38 @@ def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_
     assert cli.invoke(main, ["build", "--shard", "3/2", "--project", str(project)]).exit_code == 2
 
 
-def test_help_and_check_do_not_import_weasyprint(project: Path) -> None:
+def test_commands_that_do_not_render_do_not_import_weasyprint(project: Path) -> None:
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from pipeline.cli import main\n"
-        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
-        f"CliRunner().invoke(main, ['check', '--project', {str(project)!r}])\n"
-        "assert 'weasyprint' not in sys.modules, 'weasyprint was imported'\n"
-        "assert 'pypdf' not in sys.modules, 'pypdf was imported'\n"
+        "for args in (['--help'], ['check'], ['status'], ['layouts'], ['new', 'hand-washing']):\n"
+        f"    result = CliRunner().invoke(main, args + ['--project', {str(project)!r}] if args != ['--help'] else args)\n"
+        "    assert result.exit_code == 0, (args, result.output)\n"
+        "    assert 'weasyprint' not in sys.modules, f'{args} imported weasyprint'\n"
+        "    assert 'pypdf' not in sys.modules, f'{args} imported pypdf'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_outputs_are_readable_by_others_and_bilingual_order_is_in_the_digest(project: Path, cli: CliRunner) -> None:
+    assert cli.invoke(main, ["build", "fever-children", "--layout", "bilingual", "--lang", "fr",
+                             "--project", str(project), "-j", "1"]).exit_code == 0
+    pdf = project / "output" / "bilingual" / "fever-children.pdf"
+    assert pdf.stat().st_mode & 0o044 == 0o044  # shareable, like any file the user makes (umask 022)
+    assert (project / "output" / "manifest.json").stat().st_mode & 0o044 == 0o044
+    french_first = pdf.read_bytes()
+    result = cli.invoke(main, ["build", "fever-children", "--layout", "bilingual", "--project", str(project), "-j", "1"])
+    assert "built    bilingual/fever-children.pdf" in result.output  # English first now: not "up to date"
+    assert pdf.read_bytes() != french_first
+
+
+def test_strict_build_builds_nothing_when_a_check_warns(project: Path, cli: CliRunner) -> None:
+    # vertebroplasty's review (2019-12-01) is overdue: a warning, which --strict makes an error.
+    result = cli.invoke(main, ["build", "--strict", "--project", str(project), "-j", "1"])
+    assert result.exit_code == 1
+    assert "review overdue since 2022-12-01" in result.output
+    assert not list(project.glob("output/**/*.pdf"))
 
 
 def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> None:

@@ -46,3 +46,19 @@ def test_verify_checks_against_the_source(built: Path, cli: CliRunner, tmp_path:
                                "--project", str(project)])
     assert result.exit_code == 1
     assert 'not the handout title "Kyphoplasty for spine fracture pain"' in result.output
+
+
+def test_verify_checks_the_pdfua_outputs_and_reports_unreadable_files(project: Path, cli: CliRunner) -> None:
+    """With a booklet (print only) in the manifest, a bare `verify` checks the PDF/UA files; a file
+    that is not a PDF is a finding, not a traceback."""
+    assert cli.invoke(main, ["build", "vertebroplasty", "--layout", "letter", "--layout", "booklet",
+                             "--project", str(project), "-j", "1"]).exit_code == 0
+    result = cli.invoke(main, ["verify", "--json", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert sorted(r["path"].split("output/")[1] for r in json.loads(result.output)) == [
+        "en/vertebroplasty.pdf", "fr/vertebroplasty.pdf"]
+    junk = project / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\nthis is not a PDF\n")
+    result = cli.invoke(main, ["verify", str(junk), "--project", str(project)])
+    assert result.exit_code == 1
+    assert "not a readable PDF" in result.output and "Traceback" not in result.output
