@@ -101,7 +101,10 @@ def shared_digest(project: Project) -> str:
     """Inputs shared by every target: config, base layout files, fonts, pipeline and WeasyPrint."""
     from importlib.metadata import version
 
-    hasher = hashlib.sha256(f"{__version__}\0{version('weasyprint')}\0{version('pypdf')}\0".encode())
+    # Every package whose version can change a PDF's bytes.
+    packages = ("weasyprint", "pydyf", "fonttools", "pyphen", "pypdf", "markdown-it-py", "mdit-py-plugins",
+                "jinja2", "babel", "segno")
+    hasher = hashlib.sha256("\0".join([__version__] + [version(name) for name in packages]).encode())
     shared = [project.root / "handouts.yml"]
     shared += sorted(p for p in project.layouts_dir.iterdir() if p.is_file())
     shared += sorted((project.layouts_dir / "locales").glob("*"))

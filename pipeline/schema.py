@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from .errors import Problem, SourceError
 from .sources import YamlDoc, parse_yaml, read_text
 
-# Languages we have labels, dates and typography for (see pipeline/locales/).
+# Languages we have labels, dates and typography for (see layouts/locales/).
 SUPPORTED_LANGUAGES = ("en", "fr")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
