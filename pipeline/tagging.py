@@ -29,6 +29,8 @@ _artifacts: contextvars.ContextVar[dict[int, pydyf.Dictionary | None]] = context
 
 # The HTML element each structure element was made from, during one add_tags call.
 _origins: dict[int, Any] = {}
+# Table header groups already drawn in this document: a later one is a repeat.
+_headers_seen: dict[int, Any] = {}
 # Each page's artifacts, found when it is drawn and reused when it is tagged.
 _pages: dict[int, dict[int, pydyf.Dictionary | None]] = {}
 
@@ -42,7 +44,10 @@ def _is_decorative(box: Any) -> bool:
 
 
 def page_artifacts(page_box: boxes.PageBox) -> dict[int, pydyf.Dictionary | None]:
-    """Boxes of one page that are artifacts: margin boxes (header/footer) and decorative images."""
+    """Boxes of one page that are artifacts: margin boxes (header/footer), decorative images and
+    table headers repeated from an earlier page. Pages must come in order."""
+    if page_box.page_type.index == 0:
+        _headers_seen.clear()
     found: dict[int, pydyf.Dictionary | None] = {}
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox):
@@ -59,7 +64,22 @@ def page_artifacts(page_box: boxes.PageBox) -> dict[int, pydyf.Dictionary | None
             for box in child.descendants() if isinstance(child, boxes.ParentBox) else ():
                 if isinstance(box, boxes.ReplacedBox) and _is_decorative(box):
                     found[id(box)] = None
+                elif isinstance(box, boxes.TableRowGroupBox) and box.is_header and box.element is not None:
+                    if id(box.element) in _headers_seen:
+                        _repeated_header(box, found)
+                    _headers_seen[id(box.element)] = box.element  # kept alive: its id stays unique
     return found
+
+
+def _repeated_header(group: boxes.TableRowGroupBox, found: dict[int, pydyf.Dictionary | None]) -> None:
+    """A header row WeasyPrint repeats on a continuation page: paint it as an artifact, so the
+    header is read once. WeasyPrint's table tagging still numbers its cells: give them a
+    throwaway mark (their IDs are mapped to the first page's header when the tables merge)."""
+    found[id(group)] = None
+    for box in group.descendants():
+        found[id(box)] = None
+        if isinstance(box, boxes.TableCellBox):
+            box.mark = pydyf.Dictionary({"A": pydyf.Dictionary()})
 
 
 def _draw_page(page_box: boxes.PageBox, stream: Any) -> None:
@@ -93,7 +113,7 @@ def _marked(self: Any, box: Any, tag: str) -> Iterator[None]:
 def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any,
                     tags: Any) -> Iterator[pydyf.Dictionary]:
     if isinstance(box, boxes.PageBox):
-        token = _artifacts.set(_pages.get(id(box)) or page_artifacts(box))
+        token = _artifacts.set(_pages[id(box)] if id(box) in _pages else page_artifacts(box))
         try:
             yield from _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)
         finally:
@@ -157,6 +177,7 @@ def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> N
     finally:
         _origins.clear()
         _pages.clear()
+        _headers_seen.clear()
 
 
 def _merge_split_elements(pdf: Any) -> None:
@@ -187,9 +208,9 @@ def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]
         element = _object(pdf, kid) if isinstance(kid, bytes) else None
         origin = _origins.get(id(element)) if element is not None else None
         if (origin is not None and previous is not None and _origins.get(id(previous)) is origin
-                and previous["S"] == element["S"] != "/Table"):
-            # (A table split by a page break keeps one Table per page: each page repeats the
-            # header row, and one Table may have only one THead.)
+                and previous["S"] == element["S"]):
+            if element["S"] == "/Table":
+                _point_headers_at(pdf, element, f"{element.number}-", f"{previous.number}-")
             for inner in element["K"]:
                 if isinstance(inner, int):  # an MCID on the other page: reference it with its page
                     inner = pydyf.Dictionary({"Type": "/MCR", "Pg": element["Pg"], "MCID": inner})
@@ -203,6 +224,23 @@ def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]
     for kid in kept:
         if isinstance(kid, bytes) and _object(pdf, kid).get("Type") == "/StructElem":
             _merge_kids(pdf, _object(pdf, kid), replaced)
+
+
+def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str) -> None:
+    """Cells of a table's continuation refer to its repeated header (now an artifact): refer them
+    to the first page's header cells, which have the same rows and columns."""
+    for kid in element["K"]:
+        if not isinstance(kid, bytes):
+            continue
+        child = _object(pdf, kid)
+        if child.get("Type") != "/StructElem":
+            continue
+        headers = child.get("A", {}).get("Headers") if child["S"] == "/TD" else None
+        if headers is not None:
+            child["A"]["Headers"] = pydyf.Array(
+                pydyf.String(h.string.replace(old, new, 1) if h.string.startswith(old) else h.string)
+                for h in headers)
+        _point_headers_at(pdf, child, old, new)
 
 
 def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: Any, tags: Any) -> None:

@@ -309,6 +309,9 @@ def _check_elements(tree: _Tree) -> list[str]:
     last_heading = 0
     referenced = {str(h) for e in tree.elements if e.get("/S") == "/TD"
                   for h in _array(_attributes(e).get("/Headers"))}
+    header_ids = {str(e.get("/ID")) for e in tree.elements if e.get("/S") == "/TH" and "/ID" in e}
+    for missing in sorted(referenced - header_ids):
+        findings.append(f'a table cell refers to header "{missing}", which is not in the structure tree')
     for element in tree.elements:
         kind = str(element.get("/S"))
         if kind == "/Figure" and not str(element.get("/Alt", "")).strip():

@@ -175,3 +175,29 @@ def test_element_split_by_a_page_break_stays_one_element(tmp_path: Path) -> None
                    check=True)
     (plain,) = tree((tmp_path / "split.pdf").read_bytes())
     assert [node[0] for node in plain[2:]].count("P") == 2
+
+
+def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> None:
+    """A table over three pages: one Table, one THead; the repeated header rows are artifacts, and
+    the cells on later pages refer to the first page's header cells."""
+    project = load_project(ROOT)
+    rows = "".join(f"<tr><td>Row {i}</td><td>{i} mg</td></tr>" for i in range(120))
+    body = f'<table><thead><tr><th scope="col">Child</th><th scope="col">Dose</th></tr></thead><tbody>{rows}</tbody></table>'
+    ours = Renderer(project).render(_html("table", body), load_layout(project.layouts_dir, "letter"),
+                                    project.handouts_dir, Path("table"), b"0" * 16)
+    assert len(pypdf.PdfReader(io.BytesIO(ours)).pages) >= 3
+    (document,) = tree(ours)
+    (table,) = document[2:]
+    assert table[0] == "Table"
+    assert [part[0] for part in table[2:]].count("THead") == 1
+    assert sum(len(part) - 2 for part in table[2:] if part[0] == "TBody") == 120
+    repeats = [content for props, content in artifacts(ours) if props == ""]
+    assert len(repeats) >= 2 * 2  # two header cells on each continuation page
+    assert verify_pdf(ours, Expect("table", "en"), ROOT / "fonts").findings == []
+    # Plain WeasyPrint: one Table (and one THead, read again) per page.
+    (tmp_path / "cases.json").write_text(json.dumps({"table": _html("table", body)}))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
+                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
+                   check=True)
+    (plain,) = tree((tmp_path / "table.pdf").read_bytes())
+    assert [node[0] for node in plain[2:]].count("Table") >= 3
