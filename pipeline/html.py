@@ -99,10 +99,6 @@ class Page:
     qr: dict[str, Any] | None = None
 
 
-def _typeset(text: str, lang: str, french: Any = None) -> str:
-    return typography.apply(text, lang, french)
-
-
 def qr_svg(url: str, title: str) -> markupsafe.Markup:
     """A QR code of `url` as inline SVG: black modules inside the standard 4-module quiet zone
     (left unpainted: the paper is white). WeasyPrint makes its <title> the Figure's /Alt."""
@@ -121,19 +117,19 @@ def _qr(project: Project, handout: Handout, lang: str, text: dict[str, str]) -> 
         return None
     url = config.web_url.format(slug=handout.slug, lang=lang)
     return {"url": url, "svg": qr_svg(url, text["qr_alt"]), "label": text["qr_label"],
-            "link_title": text["link_website"].format(text=_typeset(handout.versions[lang].front.title, lang,
+            "link_title": text["link_website"].format(text=typography.apply(handout.versions[lang].front.title, lang,
                                                                     config.typography.fr))}
 
 
 def _contact(text: str, number: str, tel: str, lang: str, link_title: str, french: Any = None) -> markupsafe.Markup:
-    escaped = markupsafe.escape(_typeset(text, lang, french))
+    escaped = markupsafe.escape(typography.apply(text, lang, french))
     link = markupsafe.Markup('<a href="tel:{}" title="{}">{}</a>').format(tel, link_title, number)
     return markupsafe.Markup(escaped.replace(markupsafe.escape(number), link, 1))
 
 
 def _reference(ref, lang: str, link_title: str, french: Any = None) -> markupsafe.Markup:
     parts = [markupsafe.escape(", ".join(ref.authors)) + markupsafe.Markup(". ")]
-    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(_typeset(ref.title, lang, french)))
+    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(typography.apply(ref.title, lang, french)))
     if ref.publication:
         parts.append(markupsafe.escape(ref.publication))
         parts.append(markupsafe.Markup(", {}. ").format(long_date(ref.date, lang)) if ref.date else ". ")
@@ -161,10 +157,10 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
         lang=lang,
         lang_tag=LANG_TAGS[lang],
         other_langs=others,
-        title=_typeset(front.title, lang, french),
-        summary=_typeset(front.summary, lang, french),
+        title=typography.apply(front.title, lang, french),
+        summary=typography.apply(front.summary, lang, french),
         keywords=", ".join(front.keywords),
-        author=_typeset(front.author, lang, french),
+        author=typography.apply(front.author, lang, french),
         body=markupsafe.Markup(body.html),
         org={"name": config.organization.name[lang], "short_name": config.organization.short_name[lang],
              "website": str(config.organization.website)},
@@ -172,19 +168,19 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
                   for c in config.contacts],
         sources=[_reference(ref, lang, text["link_website"], french) for ref in handout.meta.sources],
         about={
-            "disclaimer": _typeset(config.disclaimer[lang], lang, french),
+            "disclaimer": typography.apply(config.disclaimer[lang], lang, french),
             "created": text["created"].format(date=long_date(handout.meta.created, lang)),
             "revised": text["revised"].format(date=revised),
-            "reviewed": _typeset(text["reviewed"].format(body=review.body[lang], organization=review.organization[lang],
+            "reviewed": typography.apply(text["reviewed"].format(body=review.body[lang], organization=review.organization[lang],
                                                          date=long_date(review.date, lang)), lang, french),
-            "number": _typeset(text["number"].format(number=handout.meta.number), lang, french),
-            "copyright": _typeset(license.copyright[lang], lang, french),
-            "notice": _typeset(license.notice[lang], lang, french),
+            "number": typography.apply(text["number"].format(number=handout.meta.number), lang, french),
+            "copyright": typography.apply(license.copyright[lang], lang, french),
+            "notice": typography.apply(license.notice[lang], lang, french),
         },
         footer=text["footer"].format(short=license.short[lang], number=handout.meta.number,
                                      date=front.revised.isoformat()),
-        labels={key: _typeset(value, lang, french) for key, value in text.items()},
-        qr=_qr(project, handout, lang, {key: _typeset(value, lang, french) for key, value in text.items()}),
+        labels={key: typography.apply(value, lang, french) for key, value in text.items()},
+        qr=_qr(project, handout, lang, {key: typography.apply(value, lang, french) for key, value in text.items()}),
     )
 
 

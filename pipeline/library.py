@@ -18,12 +18,12 @@ from pathlib import Path
 import jinja2
 
 from . import typography
+from .html import LANG_TAGS
 from .config import Project
 from .status import Row, collect
 
 INDEX = "index.html"
 WEB_FILES = "web-files.txt"
-LANG_TAGS = {"en": "en-CA", "fr": "fr-CA"}
 LANG_NAMES = {"en": "English", "fr": "Français"}
 STATUS_TEXT = {"current": "Current", "due soon": "Review due soon", "overdue": "Review overdue"}
 

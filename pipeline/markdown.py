@@ -134,7 +134,7 @@ def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, st
     def problem(message: str, hint: str = "", warning: bool = False) -> None:
         problems.append(Problem(version.file, message, block_line, 1, hint=hint, warning=warning))
 
-    for token in tokens:
+    for position, token in enumerate(tokens):
         if token.map:
             block_line = version.body_line + token.map[0]
         if token.level >= MAX_NESTING - 1:
@@ -156,7 +156,7 @@ def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, st
             body.callouts += 1
         elif token.type == "table_open":
             body.tables += 1
-            if not _table_has_header(tokens, tokens.index(token)):
+            if not _table_has_header(tokens, position):
                 problem("this table has an empty header row", "give every column a heading")
         elif token.type == "inline":
             _check_inline(token, handout, version, problem, body, french)

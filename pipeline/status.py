@@ -19,10 +19,10 @@ DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
 
 
 def review_interval(project: Project) -> int:
-    return int(getattr(project.config, "review_interval_years", 3))
+    return project.config.review_interval_years
 
 
-def review_state(reviewed: dt.date, due: dt.date, today: dt.date) -> str:
+def review_state(due: dt.date, today: dt.date) -> str:
     """current, due soon or overdue."""
     if due < today:
         return "overdue"
@@ -80,7 +80,7 @@ def _row(project: Project, handout: Handout, entries: dict[str, Any], today: dt.
     license = project.config.licenses.get(meta.license)
     due = add_years(meta.review.date, review_interval(project))
     row = Row(handout.slug, number=meta.number, reviewed=meta.review.date.isoformat(), review_due=due.isoformat(),
-              review=review_state(meta.review.date, due, today), license=meta.license,
+              review=review_state(due, today), license=meta.license,
               electronic=bool(license and "electronic" in license.permits))
     for lang in project.config.languages:
         version = handout.versions.get(lang)

@@ -17,9 +17,9 @@ from pipeline.watch import affected, watch
 
 def test_review_states() -> None:
     today = dt.date(2026, 1, 1)
-    assert review_state(dt.date(2020, 1, 1), dt.date(2025, 12, 31), today) == "overdue"
-    assert review_state(dt.date(2023, 3, 1), dt.date(2026, 3, 1), today) == "due soon"
-    assert review_state(dt.date(2024, 1, 1), dt.date(2027, 1, 1), today) == "current"
+    assert review_state(dt.date(2025, 12, 31), today) == "overdue"
+    assert review_state(dt.date(2026, 3, 1), today) == "due soon"
+    assert review_state(dt.date(2027, 1, 1), today) == "current"
 
 
 def test_status_table(cli, project: Path) -> None:
