@@ -47,14 +47,23 @@ def repaired() -> dict[str, bytes]:
             for name, case in CASES.items()}
 
 
+PLAIN_CSS = Path(__file__).parent / "fixtures" / "repair" / "plain.css"
+LETTER_CSS = ROOT / "layouts" / "letter" / "style.css"
+
+
+def plain_weasyprint(out: Path, documents: dict[str, str], base: Path = ROOT / "handouts",
+                     css: Path = PLAIN_CSS) -> dict[str, bytes]:
+    """The same documents rendered by plain WeasyPrint (no repairs), in another process."""
+    (out / "cases.json").write_text(json.dumps(documents))
+    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(out / "cases.json"),
+                    str(out), str(base), str(css)], check=True)
+    return {name: (out / f"{name}.pdf").read_bytes() for name in documents}
+
+
 @pytest.fixture(scope="module")
 def unrepaired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("bare")
-    cases = out / "cases.json"
-    cases.write_text(json.dumps({name: _html(name, case["html"]) for name, case in CASES.items()}))
-    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(cases), str(out),
-                    str(ROOT / "handouts"), str(ROOT / "layouts" / "letter" / "style.css")], check=True)
-    return {name: (out / f"{name}.pdf").read_bytes() for name in CASES}
+    return plain_weasyprint(tmp_path_factory.mktemp("bare"),
+                            {name: _html(name, case["html"]) for name, case in CASES.items()}, css=LETTER_CSS)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -98,10 +107,7 @@ ORDER = ('<ul><li>Alpha item</li><li>Beta item</li></ul>'
 
 def test_weasyprint_paints_markers_last(tmp_path: Path) -> None:
     """The "before": with WeasyPrint's default list style, markers are read after all the text."""
-    (tmp_path / "cases.json").write_text(json.dumps({"order": _html("order", ORDER)}))
-    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
-                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
-                   check=True)
+    plain_weasyprint(tmp_path, {"order": _html("order", ORDER)})
     text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "order.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout.split()
     assert text[:4] == ["Alpha", "item", "Beta", "item"] and text[-2:] == ["•", "•"]
@@ -137,10 +143,7 @@ def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
     rendered, _ = render_html(project, handout, "fr", layout)
     ours = Renderer(project).render(rendered.html, layout, handout.folder, Path("fr.md"), b"0" * 16)
     (tmp_path / "ours.pdf").write_bytes(ours)
-    (tmp_path / "cases.json").write_text(json.dumps({"plain": rendered.html}))
-    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
-                    str(tmp_path), str(handout.folder), str(ROOT / "layouts" / "letter" / "style.css")], check=True)
-    plain = (tmp_path / "plain.pdf").read_bytes()
+    plain = plain_weasyprint(tmp_path, {"plain": rendered.html}, handout.folder, LETTER_CSS)["plain"]
 
     def text(name: str) -> str:
         return subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True,
@@ -169,11 +172,7 @@ def test_element_split_by_a_page_break_stays_one_element(tmp_path: Path) -> None
     assert len(paragraph) > 10 and len(items) - 2 == 60
     assert verify_pdf(ours, Expect("split", "en"), ROOT / "fonts").findings == []
     # The plain WeasyPrint tree for the same document has one P and one L per page.
-    (tmp_path / "cases.json").write_text(json.dumps({"split": _html("split", body)}))
-    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
-                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
-                   check=True)
-    (plain,) = tree((tmp_path / "split.pdf").read_bytes())
+    (plain,) = tree(plain_weasyprint(tmp_path, {"split": _html("split", body)})["split"])
     assert [node[0] for node in plain[2:]].count("P") == 2
 
 
@@ -195,9 +194,5 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     assert len(repeats) >= 2 * 2  # two header cells on each continuation page
     assert verify_pdf(ours, Expect("table", "en"), ROOT / "fonts").findings == []
     # Plain WeasyPrint: one Table (and one THead, read again) per page.
-    (tmp_path / "cases.json").write_text(json.dumps({"table": _html("table", body)}))
-    subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(tmp_path / "cases.json"),
-                    str(tmp_path), str(ROOT / "handouts"), str(Path(__file__).parent / "fixtures/repair/plain.css")],
-                   check=True)
-    (plain,) = tree((tmp_path / "table.pdf").read_bytes())
+    (plain,) = tree(plain_weasyprint(tmp_path, {"table": _html("table", body)})["table"])
     assert [node[0] for node in plain[2:]].count("Table") >= 3
