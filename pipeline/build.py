@@ -206,6 +206,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
     entry = {
         "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
+        "languages": [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else []),
         "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
         "pages": report.pages if not layout.imposes else _page_count(pdf),
         "input_digest": digest, "pdfua": layout.pdfua,

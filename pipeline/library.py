@@ -174,8 +174,10 @@ def _link(entry: dict, default_layout: str) -> dict:
         detail = f"PDF, {pages}\u00a0page{'s' if pages > 1 else ''}, {_size(entry.get('bytes', 0), lang)}"
     else:
         detail = f"PDF, {pages}\u00a0page{'s' if pages != 1 else ''}, {_size(entry.get('bytes', 0), lang)}"
+    # A bilingual PDF is named by all its languages ("English / Français, bilingual").
+    names = " / ".join(LANG_NAMES.get(each, each) for each in entry.get("languages") or [lang])
     return {"href": entry["path"], "lang": lang, "layout": entry["layout"], "lang_tag": LANG_TAGS.get(lang, lang),
-            "text": f"{LANG_NAMES.get(lang, lang)}{layout} ({detail})"}
+            "text": f"{names}{layout} ({detail})"}
 
 
 def _view(project: Project, row: Row) -> dict:

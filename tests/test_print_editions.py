@@ -87,3 +87,7 @@ def test_bilingual_is_one_tagged_document_in_two_languages(editions: Path) -> No
     total = len(reader.pages)
     assert re.search(rf"Page {first_french + 1} de {total}", pages[first_french].replace("\u00a0", " "))
     assert f"Page 1 of {total}" in pages[0]
+    entry = json.loads((editions / "manifest.json").read_text())["outputs"]["bilingual/vertebroplasty.pdf"]
+    assert entry["languages"] == ["en", "fr"] and entry["pdfua"] is True and entry["verify"] == "pass"
+    # vertebroplasty's licence forbids electronic copies: the library page links none of its PDFs.
+    assert "bilingual/vertebroplasty.pdf" not in (editions / "index.html").read_text()
