@@ -173,12 +173,13 @@ def _renderer() -> Any:
 def make_target(target: Target, digest: str) -> Outcome:
     """Render, verify and publish one target (runs in a worker)."""
     from .html import labels, render_html
-    from .impose import impose
+    from .impose import impose, saddle_stitch_order
     from .verify import Expect, verify_pdf
 
     start = time.perf_counter()
     project: Project = _state["project"]
     out = project.output_dir / target.path
+    identifier = bytes.fromhex(digest[:32])  # the PDF /ID: equal inputs, equal bytes
     try:
         handout, problems = load_handout(project, target.slug)
         if handout is None:
@@ -190,7 +191,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         if rendered is None:
             raise SourceError([p for p in problems if not p.warning])
         source = handout.versions[target.lang].file
-        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, bytes.fromhex(digest[:32]))
+        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, identifier)
         expect = Expect.of(rendered)
         report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
         if not report.ok:
@@ -200,7 +201,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         if layout.imposes:
             accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
             pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
-                path=f"output/{accessible}"), bytes.fromhex(digest[:32]))
+                path=f"output/{accessible}"), identifier)
         atomic_write(out, pdf)
     except HandoutsError as error:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
@@ -208,7 +209,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
         "languages": [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else []),
         "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
-        "pages": report.pages if not layout.imposes else _page_count(pdf),
+        "pages": len(saddle_stitch_order(report.pages)) if layout.imposes else report.pages,
         "input_digest": digest, "pdfua": layout.pdfua,
         # A print-only edition is verified before imposition: the result says so.
         "verify": "pass" if layout.pdfua else f"pass before imposition ({layout.imposes})",
@@ -237,13 +238,6 @@ def plan(project: Project, slugs: list[str], langs: list[str], layouts: dict[str
                 targets.append(Target(slug, lang, name, project.config.layout, bilingual))
     return targets
 
-
-def _page_count(pdf: bytes) -> int:
-    import io
-
-    import pypdf
-
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def check(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:

@@ -57,24 +57,21 @@ def test_parity_names_each_difference(tmp_path: Path) -> None:
     ]
 
 
-def test_translates_later_than_the_english(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("fr.md", "translates: 2024-05-20", "translates: 2024-06-30",
+     "handouts/sample/fr.md:5:1: 'translates': 2024-06-30 is later than the English revision (2024-05-20) "
+     "(set 'translates' to the English 'revised' date)"),
+    ("handout.yml", "images:", "missing: {fr: not yet}\nimages:",
+     "handouts/sample/handout.yml:9:11: 'missing.fr': says the French version is missing, but "
+     "handouts/sample/fr.md exists (remove the 'fr:' line under 'missing:')"),
+], ids=["translates-later-than-the-english", "exempted-language-that-exists"])
+def test_one_edit_one_warning(tmp_path: Path, file: str, old: str, new: str, expected: str) -> None:
     root = good_project(tmp_path)
-    fr = root / "handouts" / "sample" / "fr.md"
-    fr.write_text(fr.read_text().replace("translates: 2024-05-20", "translates: 2024-06-30"))
+    path = root / "handouts" / "sample" / file
+    path.write_text(path.read_text().replace(old, new))
     _, problems = check(load_project(root), ["sample"], today=TODAY)
-    assert [str(p) for p in problems] == [
-        "handouts/sample/fr.md:5:1: 'translates': 2024-06-30 is later than the English revision (2024-05-20) "
-        "(set 'translates' to the English 'revised' date)"]
-
-
-def test_exempted_language_that_exists_is_a_warning(tmp_path: Path) -> None:
-    root = good_project(tmp_path)
-    meta = root / "handouts" / "sample" / "handout.yml"
-    meta.write_text(meta.read_text().replace("images:", "missing: {fr: not yet}\nimages:"))
-    _, problems = check(load_project(root), ["sample"], today=TODAY)
-    assert [str(p) for p in problems] == [
-        "handouts/sample/handout.yml:9:11: 'missing.fr': says the French version is missing, but "
-        "handouts/sample/fr.md exists (remove the 'fr:' line under 'missing:')"]
+    assert [str(p) for p in problems] == [expected]
+    assert all(p.warning for p in problems)
 
 
 def test_build_summary_shows_stale_missing_and_overdue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
