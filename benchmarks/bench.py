@@ -111,8 +111,8 @@ def main() -> None:
         html_dir.mkdir()
         subprocess.run([sys.executable, "-c", (
             "import sys; from pathlib import Path\n"
-            "from pipeline.config import load_project; from pipeline.model import load_handout, handout_slugs\n"
-            "from pipeline.layouts import load_layout; from pipeline.html import render_html\n"
+            "from pipeline.project.config import load_project; from pipeline.source.model import load_handout, handout_slugs\n"
+            "from pipeline.project.layouts import load_layout; from pipeline.render.html import render_html\n"
             "p = load_project(Path(sys.argv[1])); lay = load_layout(p.layouts_dir, 'letter')\n"
             "for slug in handout_slugs(p):\n"
             "    h, _ = load_handout(p, slug)\n"
@@ -132,8 +132,8 @@ def main() -> None:
         # conditions: what the repairs cost against bare WeasyPrint.
         repaired = min(float(subprocess.run([sys.executable, "-c", (
             "import sys, time; from pathlib import Path\n"
-            "from pipeline.config import load_project; from pipeline.layouts import load_layout\n"
-            "from pipeline.pdf import Renderer\n"
+            "from pipeline.project.config import load_project; from pipeline.project.layouts import load_layout\n"
+            "from pipeline.render.pdf import Renderer\n"
             "p = load_project(Path(sys.argv[1])); lay = load_layout(p.layouts_dir, 'letter'); r = Renderer(p)\n"
             "files = sorted(Path(sys.argv[2]).glob('*.html'))\n"
             "def go(f): return r.render(f.read_text(), lay, p.handouts_dir / f.name.split('.')[0], f, b'0' * 16)\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import Project, find_root, load_project
 from .errors import Problem, SourceError
+from .project.config import Project, find_root, load_project
 
 ALL = "all"
 
@@ -64,38 +64,26 @@ def main() -> None:
 @project_option
 def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> None:
     """Check the sources of every handout (or only SLUGS) without rendering anything."""
-    from .build import check as run_check
-    from .model import handout_slugs
+    from .checks.run import check_all
+    from .source.model import handout_slugs
 
     try:
         project = _project(project_path)
         selected = list(slugs) or handout_slugs(project)
-        handouts, problems = run_check(project, selected)
+        checked = check_all(project, selected)
     except SourceError as error:  # handouts.yml or the layout: nothing else can be checked
         errors, _ = _print_problems(error.problems, strict)
         click.echo(f"Checked 0 handout(s): {errors} error(s).")
         raise SystemExit(1) from None
-    problems += _plain_language(project, handouts)
-    errors, warnings = _print_problems(problems, strict)
+    for review in checked.reviews:
+        for version in review.versions:
+            click.echo(version.line())
+        for note in review.notes:
+            click.echo(f"note: {note}", err=True)
+    errors, warnings = _print_problems(checked.problems, strict)
     click.echo(f"Checked {len(selected)} handout(s): {errors} error(s), {warnings} warning(s).")
     if errors:
         raise SystemExit(1)
-
-
-def _plain_language(project: Project, handouts: dict, show: bool = True) -> list[Problem]:
-    """Print each handout's readability and PEMAT checklist and the writing notes (when `show`);
-    return the warnings."""
-    from .plain import review
-
-    warnings: list[Problem] = []
-    for handout in handouts.values():
-        result = review(project, handout)
-        for version in result.versions if show else ():
-            click.echo(version.line())
-        for note in result.notes if show else ():
-            click.echo(f"note: {note}", err=True)
-        warnings += result.problems
-    return warnings
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -177,9 +165,9 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     output/bilingual/SLUG.pdf, output/manifest.json, output/index.html.
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
-    from .build import build as run_build
-    from .layouts import available
-    from .model import handout_slugs
+    from .project.layouts import available
+    from .publish.build import build as run_build
+    from .source.model import handout_slugs
 
     project = _project(project_path)
     known = handout_slugs(project)
@@ -194,36 +182,16 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     names = list(layouts) or list(project.config.layouts)
     if ALL in names:
         names = available(project.layouts_dir)
-    selected = list(slugs) or known
-    if strict:
-        # Every check `handouts check` makes, on every selected handout, before anything is built.
-        from .build import check as run_check
-
-        handouts, problems = run_check(project, selected)
-        errors, _ = _print_problems(problems + _plain_language(project, handouts, show=False), strict)
-        if errors:
-            click.echo(f"Nothing was built: {errors} problem(s), and --strict treats warnings as errors.")
-            raise SystemExit(1)
     printer = _Printer()
     try:
-        summary = run_build(project, selected, list(langs) or list(project.config.languages), names,
+        summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
                             jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
-                            prune=prune)
+                            prune=prune, strict=strict)
     finally:
         printer.close()
     errors, _ = _print_problems(summary.problems, strict)
-    for path in summary.pruned:
-        click.echo(f"pruned   {path}")
-    line = (f"{summary.count('built')} built, {summary.count('skipped')} skipped, {summary.count('failed')} failed"
-            f" in {summary.seconds:.1f} s")
-    click.echo(line)
-    stale = sorted({o.target.path for o in summary.outcomes if o.entry and o.entry.get("translation") == "stale"})
-    missing = [str(p.file) for p in summary.problems if p.kind == "missing-translation"]
-    overdue = [Path(p.file).parent.name for p in summary.problems if p.kind == "review-overdue"]
-    for label, items in (("stale translations", stale), ("missing translations", missing),
-                         ("overdue reviews", overdue)):
-        if items:
-            click.echo(f"{label}: {', '.join(items)}")
+    for line in summary.lines():
+        click.echo(line)
     if summary.failed or errors:
         raise SystemExit(1)
 
@@ -242,7 +210,7 @@ def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_pat
     """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
     import filelock
 
-    from .build import merge_manifests, write_manifest
+    from .publish.manifest import merge_manifests, write_manifest
 
     merged = merge_manifests(list(manifests))
     if output is None:
@@ -263,7 +231,8 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
     A PDF listed in output/manifest.json is also checked against its source: title, language,
     copyright line, permission notice and text in another language.
     """
-    from .build import read_manifest
+    from .publish.manifest import read_manifest
+    from .publish.workers import expectation
     from .verify import verify_pdf
 
     project = _project(project_path)
@@ -279,7 +248,7 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
         except ValueError:
             relative = None
         entry = entries.get(relative) if relative else None
-        expect = _expectation(project, entry) if entry and entry.get("pdfua") else None
+        expect = expectation(project, entry) if entry and entry.get("pdfua") else None
         reports.append(verify_pdf(file, expect, project.fonts_dir, str(file)))
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
@@ -293,23 +262,6 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
         raise SystemExit(1)
 
 
-def _expectation(project: Project, entry: dict):
-    """What the manifest's source says a built PDF must contain."""
-    from .html import render_html
-    from .layouts import load_layout
-    from .model import load_handout
-    from .verify import Expect
-
-    handout, _ = load_handout(project, entry["handout"])
-    if handout is None or entry["lang"] not in handout.versions:
-        return None
-    rendered, _ = render_html(project, handout, entry["lang"], load_layout(project.layouts_dir, entry["layout"]))
-    if rendered is None:
-        return None
-    return Expect.of(rendered)
-
-
-
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @project_option
@@ -319,7 +271,7 @@ def status(as_json: bool, project_path: Path | None) -> None:
     A review is due a number of years after the handout's review.date (handouts.yml's
     'review_interval_years', default 3); overdue reviews are shown in red.
     """
-    from .status import collect, table
+    from .publish.status import collect, table
 
     project = _project(project_path)
     rows = collect(project)
@@ -339,7 +291,7 @@ def new(slug: str, project_path: Path | None) -> None:
     SLUG is the folder and PDF name: lowercase letters, digits and hyphens (fever-children).
     Every field is explained in a comment; 'handouts check SLUG' lists what is left to fill in.
     """
-    from .create import new_handout
+    from .source.scaffold import new_handout
 
     project = _project(project_path)
     for path in new_handout(project, slug):
@@ -357,7 +309,7 @@ def watch(jobs: int | None, project_path: Path | None) -> None:
     A change in handouts/SLUG/ rebuilds that handout; a change in handouts.yml, layouts/ or
     fonts/ rebuilds every handout. Errors are printed and watching goes on.
     """
-    from .watch import watch as run_watch
+    from .publish.watch import watch as run_watch
 
     root = find_root((project_path or Path.cwd()).resolve())
     _project(root)  # the configuration must be readable to start
@@ -376,7 +328,7 @@ def list_layouts(project_path: Path | None) -> None:
     A plain 'handouts build' makes the layouts listed under 'layouts' in handouts.yml
     (marked *); 'handouts build --layout NAME' makes any other.
     """
-    from .layouts import available, load_layout
+    from .project.layouts import available, load_layout
 
     project = _project(project_path)
     rows = []

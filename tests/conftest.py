@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import build
-from pipeline.config import load_project
+from pipeline.publish.build import build
+from pipeline.project.config import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     its temporary folder in __del__, which fails noisily during interpreter shutdown."""
     import gc
 
-    from pipeline import build as build_module
+    from pipeline.publish import workers as build_module
 
     build_module._state.clear()
     gc.collect()

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from pipeline import build as build_module
+from pipeline.publish.manifest import atomic_write
 from pipeline.cli import main
 
 from .good_project import good_project
@@ -82,14 +82,14 @@ def test_source_error_keeps_the_good_pdf(tmp_path: Path) -> None:
 def test_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash (or Ctrl-C) in the middle of writing: the old file is whole, no temporary file is left."""
     target = tmp_path / "out" / "en" / "x.pdf"
-    build_module.atomic_write(target, b"%PDF-old")
+    atomic_write(target, b"%PDF-old")
 
     def interrupted(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build_module.atomic_write(target, b"%PDF-new but cut short")
+        atomic_write(target, b"%PDF-new but cut short")
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
 

@@ -20,7 +20,7 @@ CASES = sorted(p for p in BAD.iterdir() if p.is_dir())
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reviews are judged against a fixed date, so the expected lines do not age."""
-    monkeypatch.setattr("pipeline.tracking.today", lambda: TODAY)
+    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
 
 
 def run_check(root: Path, *args: str):
@@ -112,6 +112,6 @@ def test_check_never_imports_weasyprint(tmp_path: Path) -> None:
         f"result = CliRunner().invoke(main, ['check', '--project', {str(root)!r}])\n"
         "assert result.exit_code == 0, result.output\n"
         "assert 'weasyprint' not in sys.modules, 'check imported WeasyPrint'\n"
-        "assert 'pipeline.sandbox' not in sys.modules\n"
+        "assert 'pipeline.render.sandbox' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -12,8 +12,8 @@ import pypdf
 import pytest
 import yaml
 
-from pipeline.config import load_project
-from pipeline.verify import project_fonts
+from pipeline.project.config import load_project
+from pipeline.verify.checks import project_fonts
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ import pytest
 import tinycss2
 import tinycss2.color3
 
-from pipeline.layouts import available, load_layout
+from pipeline.project.layouts import available, load_layout
 
 from .conftest import ROOT
 

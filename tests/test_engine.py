@@ -10,10 +10,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipeline.build import build, in_shard, plan
+from pipeline.publish.build import build
+from pipeline.publish.plan import in_shard, plan
 from pipeline.cli import main
-from pipeline.config import load_project
-from pipeline.layouts import load_layout
+from pipeline.project.config import load_project
+from pipeline.project.layouts import load_layout
 
 LAYOUTS = ["letter", "booklet"]
 
@@ -76,7 +77,7 @@ def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner
 def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_path: Path) -> None:
     config = load_project(project)
     layouts = {name: load_layout(config.layouts_dir, name) for name in ("letter", "a4")}
-    from pipeline.build import check
+    from pipeline.checks.run import check
 
     handouts, _ = check(config, ["vertebroplasty", "fever-children"])
     targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, handouts)

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import build
+from pipeline.publish.build import build
 from pipeline.cli import main
-from pipeline.config import load_project
+from pipeline.project.config import load_project
 from pipeline.errors import HandoutsError
 
 from .good_project import GOOD, SLUG, TODAY, good_project
@@ -113,7 +113,7 @@ def test_check_never_crashes(project: Path, files: dict[str, bytes], monkeypatch
 @pytest.fixture(scope="module")
 def monkeypatch_today():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("pipeline.tracking.today", lambda: TODAY)
+        patch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
         yield
 
 

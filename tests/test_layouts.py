@@ -12,8 +12,8 @@ import pypdf
 import pytest
 from pypdf.generic import ContentStream
 
-from pipeline.build import build
-from pipeline.config import load_project
+from pipeline.publish.build import build
+from pipeline.project.config import load_project
 from pipeline.errors import SourceError
 
 from .conftest import ROOT, copy_project

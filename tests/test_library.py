@@ -8,8 +8,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pipeline.config import load_project
-from pipeline.library import render_index, write_index
+from pipeline.project.config import load_project
+from pipeline.publish.library import render_index, write_index
 
 
 class _Tags(HTMLParser):

@@ -118,8 +118,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """output/ of the real handouts as a build leaves it (PDFs stood in for: this tests the page)."""
-    from pipeline.config import load_project
-    from pipeline.library import write_index
+    from pipeline.project.config import load_project
+    from pipeline.publish.library import write_index
     from tests.conftest import copy_project
 
     root = copy_project(tmp_path_factory.mktemp("library"))

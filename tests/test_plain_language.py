@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import readability
+from pipeline.checks import readability
 from pipeline.cli import main
-from pipeline.config import load_project
-from pipeline.model import load_handout
-from pipeline.plain import review
+from pipeline.project.config import load_project
+from pipeline.source.model import load_handout
+from pipeline.checks.plain import review
 from tests.conftest import ROOT
 
 
@@ -35,7 +35,7 @@ def test_sentences_keep_their_lines_and_skip_abbreviations() -> None:
 
 
 def test_list_items_are_sentences_and_tables_and_headings_are_not_scored() -> None:
-    from pipeline.markdown import _parser
+    from pipeline.source.markdown import parser as _parser
 
     body = "## A heading here\n\n- rest\n- drink water\n\n| A | B |\n|---|---|\n| one two three | four |\n"
     blocks = readability.blocks(_parser("en").parse(body), 5)
@@ -113,15 +113,15 @@ def test_missing_pemat_items_are_warnings(cli, project: Path) -> None:
 
 
 def test_explained_jargon_is_not_flagged(project: Path) -> None:
-    from pipeline.plain import _hints
-    from pipeline.model import LanguageVersion
+    from pipeline.checks.plain import _hints
+    from pipeline.source.model import LanguageVersion
 
     handout, _ = load_handout(load_project(project), "vertebroplasty")
     version = handout.versions["en"]
     for body, flagged in [("Your fracture hurts.", True), ("A fracture (broken bone) hurts.", False),
                           ("Small bones called vertebrae.", False), ("A compression fracture (a break) hurts.", False)]:
         test = LanguageVersion("en", version.file, version.front, body, 8)
-        from pipeline.plain import version_blocks
+        from pipeline.checks.plain import version_blocks
 
         notes = _hints(test, version_blocks(test))
         assert any("medical or formal" in n.message for n in notes) is flagged, body

@@ -10,9 +10,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from pipeline.build import build
-from pipeline.config import load_project
-from pipeline.impose import saddle_stitch_order
+from pipeline.publish.build import build
+from pipeline.project.config import load_project
+from pipeline.render.impose import saddle_stitch_order
 
 from .conftest import copy_project
 from .pdfstruct import tree

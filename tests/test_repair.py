@@ -13,9 +13,9 @@ import pypdf
 import pytest
 import yaml
 
-from pipeline.config import load_project
-from pipeline.layouts import load_layout
-from pipeline.pdf import Renderer
+from pipeline.project.config import load_project
+from pipeline.project.layouts import load_layout
+from pipeline.render.pdf import Renderer
 from pipeline.verify import Expect, verify_pdf
 
 from .conftest import ROOT
@@ -134,8 +134,8 @@ def test_paint_order_follows_reading_order(tmp_path: Path) -> None:
 
 def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
     """On a real handout: same text, same PDF version, compressed (within 10% of plain WeasyPrint)."""
-    from pipeline.html import render_html
-    from pipeline.model import load_handout
+    from pipeline.render.html import render_html
+    from pipeline.source.model import load_handout
 
     project = load_project(ROOT)
     layout = load_layout(project.layouts_dir, "letter")

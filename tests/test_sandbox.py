@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from pipeline.build import build
-from pipeline.config import load_project
-from pipeline.sandbox import SandboxFetcher
+from pipeline.publish.build import build
+from pipeline.project.config import load_project
+from pipeline.render.sandbox import SandboxFetcher
 
 from .good_project import good_project
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.status import review_state
-from pipeline.watch import affected, watch
+from pipeline.publish.status import review_state
+from pipeline.publish.watch import affected, watch
 
 
 def test_review_states() -> None:
@@ -87,20 +87,21 @@ def test_affected(tmp_path: Path) -> None:
 
 def _fake_make_target(target, digest):
     """Stands in for rendering (tested elsewhere): the watcher is what is tested here."""
-    from pipeline import build
+    from pipeline.publish import workers
+    from pipeline.publish.manifest import atomic_write, sha256_file
 
-    project = build._state["project"]
-    build.atomic_write(project.output_dir / target.path, b"%PDF-1.7 stand-in")
+    project = workers._state["project"]
+    atomic_write(project.output_dir / target.path, b"%PDF-1.7 stand-in")
     entry = {"path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
-             "sha256": build.sha256_file(project.output_dir / target.path), "input_digest": digest,
+             "sha256": sha256_file(project.output_dir / target.path), "input_digest": digest,
              "pages": 1, "bytes": 17, "verify": "pass", "translation": "current"}
-    return build.Outcome(target, "built", entry=entry, seconds=0.01)
+    return workers.Outcome(target, "built", entry=entry, seconds=0.01)
 
 
 def test_watch_rebuilds_on_save_and_survives_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import copy_project
 
-    monkeypatch.setattr("pipeline.build.make_target", _fake_make_target)
+    monkeypatch.setattr("pipeline.publish.workers.make_target", _fake_make_target)
     root = copy_project(tmp_path, ("fever-children",))
     lines: list[tuple[str, bool]] = []
     stop = threading.Event()

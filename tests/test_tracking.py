@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import check
+from pipeline.checks.run import check
 from pipeline.cli import main
-from pipeline.config import load_project
-from pipeline.tracking import add_years
+from pipeline.project.config import load_project
+from pipeline.checks.reviews import add_years
 
 from .good_project import BAD, TODAY, apply_case, good_project, problem_lines
 
@@ -76,7 +76,7 @@ def test_one_edit_one_warning(tmp_path: Path, file: str, old: str, new: str, exp
 
 def test_build_summary_shows_stale_missing_and_overdue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stale French is still built, and marked stale in the summary and the manifest."""
-    monkeypatch.setattr("pipeline.tracking.today", lambda: TODAY)
+    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
     root = good_project(tmp_path)
     apply_case(root, BAD / "stale-translation")
     apply_case(root, BAD / "review-overdue")

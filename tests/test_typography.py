@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import markdown
-from pipeline.config import FrenchTypography, load_project
-from pipeline.html import labels, render_html
-from pipeline.layouts import load_layout
-from pipeline.model import load_handout
+from pipeline.project.config import FrenchTypography, load_project
+from pipeline.project.layouts import load_layout
+from pipeline.project.locales import labels
+from pipeline.render.body import render_body
+from pipeline.render.html import render_html
+from pipeline.source.markdown import Parsed, parser
+from pipeline.source.model import load_handout
 
 from .conftest import ROOT, copy_project
 
@@ -21,12 +23,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 def render_inline(text: str, lang: str, french: FrenchTypography | None = None) -> str:
     """One Markdown paragraph through the handout renderer: smart quotes, typography, links."""
-    tokens = markdown._parser(lang).parse(text)
-    for token in tokens:
-        if token.type == "inline":
-            markdown._typeset(token.children or [], lang, french)
-    env = {"handout": None, "lang": lang, "labels": labels(ROOT / "layouts", lang), "french": french}
-    html = markdown._Renderer().render(tokens, markdown._parser(lang).options, env).strip()
+    parsed = Parsed(lang, parser(lang).parse(text))
+    html = render_body(parsed, None, labels(ROOT / "layouts", lang), french).html.strip()
     assert html.startswith("<p>") and html.endswith("</p>"), html
     return html[3:-4]
 

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import Problem
+from ..project.config import Project
+from ..source.markdown import parser
+from ..source.model import Handout, LanguageVersion
 from . import readability
-from .config import Project
-from .errors import Problem
-from .model import Handout, LanguageVersion
 
 LONG_SENTENCE = 25  # words
 LONG_SECTION = 200  # words of running text under one heading
@@ -76,7 +77,9 @@ class VersionReview:
 
 
 @dataclasses.dataclass
-class Review:
+class PlainLanguage:
+    """A handout's plain-language review: one entry per language, warnings and notes."""
+
     versions: list[VersionReview]
     problems: list[Problem]  # warnings
     notes: list[Problem]  # hints, never counted
@@ -84,7 +87,7 @@ class Review:
 
 @functools.cache
 def jargon(lang: str) -> dict[str, str]:
-    """The jargon list of a language (pipeline/data/jargon-LANG.yml): word → plain alternative."""
+    """The jargon list of a language (pipeline/checks/data/jargon-LANG.yml): word → plain alternative."""
     file = DATA / f"jargon-{lang}.yml"
     if not file.is_file():
         return {}
@@ -93,9 +96,7 @@ def jargon(lang: str) -> dict[str, str]:
 
 
 def version_blocks(version: LanguageVersion) -> list[readability.Block]:
-    from .markdown import _parser
-
-    return readability.blocks(_parser(version.lang).parse(version.body), version.body_line)
+    return readability.blocks(parser(version.lang).parse(version.body), version.body_line)
 
 
 def score_version(version: LanguageVersion) -> readability.Score:
@@ -112,9 +113,9 @@ def meets(project: Project, score: readability.Score) -> tuple[bool, str]:
     return ok, f"≤ {target.grade:g}"
 
 
-def review(project: Project, handout: Handout) -> Review:
+def review(project: Project, handout: Handout) -> PlainLanguage:
     """Review every language version of a handout."""
-    result = Review([], [], [])
+    result = PlainLanguage([], [], [])
     result.problems += _todos(handout.folder / "handout.yml", Path("handouts") / handout.slug / "handout.yml")
     for lang, version in handout.versions.items():
         text_blocks = version_blocks(version)

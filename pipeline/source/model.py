@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import re
 from pathlib import Path
 
 import pydantic
 
-from .config import Project
-from .errors import Problem
-from .schema import Date, Localized, Strict, Text, localized_gaps, validate
-from .sources import YamlDoc, parse_yaml, read_markdown, read_text
-from .tracking import LANGUAGE_NAMES, SOURCE_LANGUAGE, review_problems
+from ..errors import Problem
+from ..project.config import Project
+from ..project.files import YamlDoc, parse_yaml, read_text
+from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
+from ..project.schema import Date, Localized, Strict, Text, localized_gaps, validate
 
 
 class Review(Strict):
@@ -81,6 +81,37 @@ class Handout:
     folder: Path
     meta: HandoutMeta
     versions: dict[str, LanguageVersion]
+    # handout.yml as parsed, for the position of each field in messages.
+    meta_doc: YamlDoc | None = None
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n|^---[ \t]*\Z)", re.S | re.M)
+
+
+@dataclasses.dataclass
+class MarkdownSource:
+    """A language file: its front matter and its Markdown body with the body's first line number."""
+
+    file: Path
+    front: YamlDoc
+    body: str
+    body_line: int
+
+
+def read_markdown(path: Path, display: Path) -> tuple[MarkdownSource | None, list[Problem]]:
+    """A language file split into its front matter (parsed) and its Markdown body."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, [Problem(display, "has no front matter", 1, 1,
+                              hint="start the file with a '---' line, the title and dates, and another '---' line")]
+    front, problems = parse_yaml(match.group(1), display, line_offset=1)
+    if front is None:
+        return None, problems
+    body_line = text.count("\n", 0, match.end()) + 1
+    return MarkdownSource(display, front, text[match.end():], body_line), problems
 
 
 def handout_slugs(project: Project) -> list[str]:
@@ -90,10 +121,8 @@ def handout_slugs(project: Project) -> list[str]:
     return sorted(p.name for p in project.handouts_dir.iterdir() if (p / "handout.yml").is_file())
 
 
-def load_handout(project: Project, slug: str, today: dt.date | None = None) -> tuple[Handout | None, list[Problem]]:
-    """Read and validate one handout; return it (or None) and every problem found.
-
-    Reviews are judged overdue against `today` (default: the real date)."""
+def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Problem]]:
+    """Read and validate one handout; return it (or None) and every problem found in its files."""
     folder = project.handouts_dir / slug
     rel = Path("handouts") / slug
     meta_file = rel / "handout.yml"
@@ -111,7 +140,6 @@ def load_handout(project: Project, slug: str, today: dt.date | None = None) -> t
             problems += found
             if meta is not None:
                 problems += _check_meta(project, folder, meta, doc)
-                problems += review_problems(meta, doc, project.config.review_interval_years, today)
     versions: dict[str, LanguageVersion] = {}
     for lang in project.config.languages:
         file = rel / f"{lang}.md"
@@ -140,7 +168,7 @@ def load_handout(project: Project, slug: str, today: dt.date | None = None) -> t
     problems += _check_staleness(versions)
     if meta is None or any(not p.warning for p in problems):
         return None, problems
-    return Handout(slug, folder, meta, versions), problems
+    return Handout(slug, folder, meta, versions, doc), problems
 
 
 def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[Problem]:

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
-from .errors import Problem, SourceError
+from ..errors import Problem, SourceError
 from .schema import Strict, Text, load_file
 
 

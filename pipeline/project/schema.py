@@ -13,11 +13,9 @@ from typing import Annotated, Any, TypeVar
 import pydantic
 from pydantic_core import PydanticCustomError
 
-from .errors import Problem, SourceError
-from .sources import YamlDoc, parse_yaml, read_text
-
-# Languages we have labels, dates and typography for (see layouts/locales/).
-SUPPORTED_LANGUAGES = ("en", "fr")
+from ..errors import Problem, SourceError
+from .files import YamlDoc, parse_yaml, read_text
+from .locales import SUPPORTED_LANGUAGES
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 

@@ -16,21 +16,10 @@ from typing import Any
 import page
 import pypdf
 from fontTools.ttLib import TTFont
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-# The content-stream operators verification needs: marked content, font selection and text.
-# WeasyPrint writes text as hex strings of 2-byte glyph codes, so operator names cannot hide in
-# string data. Scanning with one regex is deliberate: pypdf's text extraction cost ~70 ms a
-# PDF, more than the render; this pass costs a few milliseconds.
-_CONTENT_OPS = re.compile(
-    rb"/([A-Za-z]+)\s*(<<.*?>>|/[A-Za-z0-9]+)?\s*(BDC|BMC)\b"
-    rb"|\b(EMC)\b"
-    rb"|/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf\b"
-    rb"|(\[[^\]]*\]|<[0-9A-Fa-f\s]*>)\s*(TJ|Tj)\b", re.S)
-_MCID = re.compile(rb"/MCID\s+(\d+)")
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+from .reader import Tree, array, scan_page
+
 _HEADING = re.compile(r"/H([1-6])\Z")
 
 
@@ -47,7 +36,7 @@ class Expect:
 
     @classmethod
     def of(cls, rendered: Any) -> "Expect":
-        """What a handout rendered by pipeline.html.render_html must contain."""
+        """What a handout rendered by pipeline.render.html.render_html must contain."""
         return cls(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
 
 
@@ -79,118 +68,6 @@ def project_fonts(fonts_dir: Path) -> frozenset[tuple[str, int]]:
 
 def _space(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f\u2009-]+", "", text)
-
-
-class _Tree:
-    """The structure tree, walked once: elements reachable from the root and what they own."""
-
-    def __init__(self, root: DictionaryObject) -> None:
-        self.elements: list[DictionaryObject] = []
-        self.owned: set[tuple[int, int]] = set()  # (page object number, MCID)
-        self.ids: set[int] = set()
-        self.langs: dict[tuple[int, int], str] = {}
-        self.annotations: set[int] = set()
-        for kid in _array(root.get("/K")):
-            self._walk(kid, None, "")
-
-    def _walk(self, ref: Any, page_ref: Any, lang: str) -> None:
-        element = ref.get_object()
-        if not isinstance(element, DictionaryObject):
-            return
-        if isinstance(ref, IndirectObject):
-            if ref.idnum in self.ids:
-                return
-            self.ids.add(ref.idnum)
-        if element.get("/Type") == "/OBJR":
-            self.annotations.add(element.raw_get("/Obj").idnum)
-            return
-        if element.get("/Type") == "/MCR":
-            key = (element.raw_get("/Pg").idnum if "/Pg" in element else page_ref.idnum, int(element["/MCID"]))
-            self.owned.add(key)
-            self.langs[key] = lang
-            return
-        self.elements.append(element)
-        page_ref = element.raw_get("/Pg") if "/Pg" in element else page_ref
-        lang = str(element.get("/Lang", lang))
-        for kid in _array(element.get("/K")):
-            if isinstance(kid, (int, NumberObject)):
-                key = (page_ref.idnum, int(kid))
-                self.owned.add(key)
-                self.langs[key] = lang
-            else:
-                self._walk(kid, page_ref, lang)
-
-
-def _array(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    value = value.get_object() if isinstance(value, IndirectObject) else value
-    return list(value) if isinstance(value, ArrayObject) else [value]
-
-
-def _to_unicode(font: DictionaryObject) -> dict[int, str]:
-    """A font's ToUnicode CMap as {glyph code: text}."""
-    cmap: dict[int, str] = {}
-    stream = font.get("/ToUnicode")
-    if stream is None:
-        return cmap
-    data = stream.get_object().get_data()
-    for block in _BFCHAR.findall(data):
-        codes = _HEX.findall(block)
-        for code, text in zip(codes[::2], codes[1::2]):
-            cmap[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
-    for block in _BFRANGE.findall(data):
-        for line in block.strip().splitlines():
-            codes = _HEX.findall(line)
-            if len(codes) == 3:
-                low, high, first = int(codes[0], 16), int(codes[1], 16), int(codes[2], 16)
-                for offset in range(high - low + 1):
-                    cmap[low + offset] = chr(first + offset)
-    return cmap
-
-
-def _scan_page(page_obj: Any, page_ref: int, tree: _Tree, number: int,
-               fonts: dict[int, dict[int, str]]) -> tuple[list[str], list[tuple[str, str]]]:
-    """One pass over a page's content: findings about marked content, and its tagged text with /Lang."""
-    contents = page_obj.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    resources = (page_obj.get("/Resources", {}) or {}).get("/Font", {}) or {}
-    findings: list[str] = []
-    texts: list[tuple[str, str]] = []
-    stack: list[tuple[str, int | None]] = []
-    cmap: dict[int, str] = {}
-    for match in _CONTENT_OPS.finditer(data):
-        tag, props, marked, emc, font, shown, _ = match.groups()
-        if marked:
-            mcid = _MCID.search(props or b"")
-            stack.append((tag.decode(), int(mcid.group(1)) if mcid else None))
-            if tag == b"Artifact":
-                continue
-            if mcid is None:
-                if not any(t == "Artifact" for t, _ in stack[:-1]):
-                    findings.append(f"page {number}: marked content /{tag.decode()} has no MCID and is not an artifact")
-            elif (page_ref, int(mcid.group(1))) not in tree.owned:
-                findings.append(f"page {number}: marked content MCID {int(mcid.group(1))} belongs to no structure "
-                                "element in the tree (neither tagged nor an artifact)")
-        elif emc:
-            if stack:
-                stack.pop()
-        elif font:
-            ref = resources.get("/" + font.decode())
-            if ref is not None:
-                key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
-                if key not in fonts:
-                    fonts[key] = _to_unicode(ref.get_object())
-                cmap = fonts[key]
-        elif not stack:
-            findings.append(f"page {number}: text drawn outside any marked content")
-        elif all(t != "Artifact" for t, _ in stack):
-            mcid = next((m for _, m in reversed(stack) if m is not None), None)
-            codes = b"".join(bytes.fromhex(h.decode()) for h in _HEX.findall(shown)) if shown.startswith(b"[") \
-                else bytes.fromhex(shown[1:-1].decode())
-            text = "".join(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
-            texts.append((text, tree.langs.get((page_ref, mcid), "") if mcid is not None else ""))
-    return findings, texts
 
 
 def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
@@ -241,7 +118,7 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
 
     root_ref = catalog.get("/StructTreeRoot")
     root = root_ref.get_object() if root_ref is not None else DictionaryObject()
-    tree = _Tree(root)
+    tree = Tree(root)
     if root_ref is None:
         findings.append("there is no structure tree (StructTreeRoot): the PDF is not tagged")
     else:
@@ -252,13 +129,13 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     texts: list[tuple[str, str]] = []
     fonts: dict[int, dict[int, str]] = {}
     for number, page_obj in enumerate(pages, start=1):
-        found, page_texts = _scan_page(page_obj, page_obj.indirect_reference.idnum, tree, number, fonts)
+        found, page_texts = scan_page(page_obj, page_obj.indirect_reference.idnum, tree, number, fonts)
         findings.extend(found)
         texts.extend(page_texts)
 
     # Links: described in words and printable.
     for page_obj in pages:
-        for annot_ref in _array(page_obj.get("/Annots")):
+        for annot_ref in array(page_obj.get("/Annots")):
             annot = annot_ref.get_object()
             if annot.get("/Subtype") != "/Link":
                 continue
@@ -304,11 +181,11 @@ def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]]) -> lis
     return []
 
 
-def _check_elements(tree: _Tree) -> list[str]:
+def _check_elements(tree: Tree) -> list[str]:
     findings = []
     last_heading = 0
     referenced = {str(h) for e in tree.elements if e.get("/S") == "/TD"
-                  for h in _array(_attributes(e).get("/Headers"))}
+                  for h in array(_attributes(e).get("/Headers"))}
     header_ids = {str(e.get("/ID")) for e in tree.elements if e.get("/S") == "/TH" and "/ID" in e}
     for missing in sorted(referenced - header_ids):
         findings.append(f'a table cell refers to header "{missing}", which is not in the structure tree')
@@ -339,18 +216,18 @@ def _attributes(element: DictionaryObject) -> DictionaryObject:
     return attrs if isinstance(attrs, DictionaryObject) else DictionaryObject()
 
 
-def _check_parent_tree(root: DictionaryObject, tree: _Tree, pages: list[Any]) -> list[str]:
+def _check_parent_tree(root: DictionaryObject, tree: Tree, pages: list[Any]) -> list[str]:
     findings = []
     parent_tree = root.get("/ParentTree")
     if parent_tree is None:
         return ["the structure tree has no ParentTree"]
-    nums = _array(parent_tree.get_object().get("/Nums"))
+    nums = array(parent_tree.get_object().get("/Nums"))
     entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for number, page_obj in enumerate(pages, start=1):
         key = page_obj.get("/StructParents")
         if key is None:
             continue
-        for mcid, ref in enumerate(_array(entries.get(int(key)))):
+        for mcid, ref in enumerate(array(entries.get(int(key)))):
             if isinstance(ref, IndirectObject) and ref.idnum not in tree.ids:
                 findings.append(f"page {number}: ParentTree entry for MCID {mcid} "
                                 "points to an element outside the structure tree")

@@ -1,4 +1,4 @@
-"""A new handout folder from the commented templates in pipeline/scaffold/ (`handouts new SLUG`)."""
+"""A slug → a new handout folder from the commented templates in source/templates/ (`handouts new SLUG`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import re
 import string
 from pathlib import Path
 
-from .config import Project
-from .errors import HandoutsError
+from ..errors import HandoutsError
+from ..project.config import Project
 
-SCAFFOLD = Path(__file__).parent / "scaffold"
+SCAFFOLD = Path(__file__).parent / "templates"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 

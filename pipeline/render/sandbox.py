@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .config import Project
+from ..project.config import Project
 
 
 _LOGGER = logging.getLogger("weasyprint")

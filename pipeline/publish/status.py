@@ -11,9 +11,11 @@ from typing import Any
 
 import click
 
-from .config import Project
-from .model import Handout, handout_slugs, load_handout
-from .tracking import add_years
+from ..checks.plain import meets, score_version
+from ..checks.reviews import add_years
+from ..project.config import Project
+from ..source.model import Handout, handout_slugs, load_handout
+from .manifest import read_manifest
 
 DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
 
@@ -60,8 +62,6 @@ class Row:
 
 def collect(project: Project, today: dt.date | None = None, readability: bool = True) -> list[Row]:
     """One row per handout folder, sorted by slug."""
-    from .build import read_manifest
-
     today = today or dt.date.today()
     entries = read_manifest(project.output_dir)["outputs"]
     rows = []
@@ -92,8 +92,6 @@ def _row(project: Project, handout: Handout, entries: dict[str, Any], today: dt.
         row.revised[lang] = version.front.revised.isoformat()
         row.translation[lang] = "stale" if version.stale else "current"
         if readability:
-            from .plain import meets, score_version
-
             score = score_version(version)
             ok, target = meets(project, score)
             row.readability[lang] = {**score.to_dict(), "target": target, "meets_target": ok}

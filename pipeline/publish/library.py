@@ -17,9 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import typography
-from .html import LANG_TAGS
-from .config import Project
+from ..project.config import Project
+from ..project.locales import LANG_TAGS, long_date
+from ..render import typography
+from .manifest import atomic_write
 from .status import Row, collect
 
 INDEX = "index.html"
@@ -181,7 +182,6 @@ def _link(entry: dict, default_layout: str) -> dict:
 
 
 def _view(project: Project, row: Row) -> dict:
-    from .html import long_date
 
     states = [(f"s-{row.review.replace(' ', '-')}", STATUS_TEXT.get(row.review, row.review))]
     for lang, state in row.translation.items():
@@ -221,7 +221,6 @@ def render_index(project: Project, today: dt.date | None = None) -> tuple[str, l
 
 def write_index(project: Project, today: dt.date | None = None) -> Path:
     """Write output/index.html and output/web-files.txt (atomically)."""
-    from .build import atomic_write
 
     html, files = render_index(project, today)
     out = project.output_dir / INDEX

@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
-import yaml
-from babel.dates import format_date
 
+from ..errors import Problem
+from ..project.config import Project
+from ..project.layouts import Layout
+from ..project.locales import LANG_TAGS, labels, long_date
+from ..source.markdown import parse_body
+from ..source.model import Handout
 from . import typography
-from .config import Project
-from .errors import Problem
-from .layouts import Layout
-from .markdown import Body, render_body
-from .model import Handout
-
-LOCALES = {"en": "en_CA", "fr": "fr_CA"}
-LANG_TAGS = {"en": "en-CA", "fr": "fr-CA"}
-
-
-def labels(layouts_dir: Path, lang: str) -> dict[str, str]:
-    """The printed labels of one language (layouts/locales/<lang>.yml)."""
-    file = layouts_dir / "locales" / f"{lang}.yml"
-    return _labels(file, file.stat().st_mtime_ns)
-
-
-@functools.cache
-def _labels(file: Path, mtime: int) -> dict[str, str]:
-    # Cached per modification time, so a long-running `handouts watch` sees edited labels.
-    with open(file, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-def long_date(date: dt.date, lang: str) -> str:
-    """A date as a reader writes it: "December 1, 2019", "1er décembre 2019"."""
-    if lang == "fr":
-        day = "1er" if date.day == 1 else str(date.day)
-        return f"{day} {format_date(date, 'MMMM y', locale=LOCALES[lang])}"
-    return format_date(date, "long", locale=LOCALES[lang])
+from .body import Body, render_body
 
 
 def css_string(text: str) -> markupsafe.Markup:
@@ -204,11 +179,11 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
     problems: list[Problem] = []
     parts: list[tuple[str, str]] = []
     for part_lang in langs:
-        body, found = render_body(handout, handout.versions[part_lang], labels(project.layouts_dir, part_lang),
-                                  project.config.typography.fr)
+        parsed, found = parse_body(handout, handout.versions[part_lang])
         problems += found
-        if body is None:
+        if parsed is None:
             return None, problems
+        body = render_body(parsed, handout, labels(project.layouts_dir, part_lang), project.config.typography.fr)
         page = page_model(project, handout, part_lang, body)
         if layout.bilingual:
             page.other_langs = []  # the other language is right there

@@ -7,7 +7,10 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import HandoutsError
+from ..errors import HandoutsError
+from ..project.config import load_project
+from ..source.model import handout_slugs
+from .build import build
 
 Echo = Callable[[str, bool], None]  # (message, is_error)
 
@@ -45,10 +48,6 @@ def _filter(root: Path) -> Callable[[object, str], bool]:
 
 def rebuild(root: Path, slugs: set[str] | None, echo: Echo, jobs: int = 1) -> bool:
     """Build the given handouts (None: all) in every language and in handouts.yml's layouts; report, never raise."""
-    from .build import build
-    from .config import load_project
-    from .model import handout_slugs
-
     try:
         project = load_project(root)
         known = handout_slugs(project)

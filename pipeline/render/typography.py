@@ -5,14 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-
-# Quotes handed to markdown-it's smartquotes: double open/close, single open/close.
-QUOTES = {
-    "en": ["“", "”", "‘", "’"],
-    "fr": [f"«{NBSP}", f"{NBSP}»", "“", "”"],
-}
+from ..project.locales import NBSP, NNBSP, QUOTES
 
 # Units that stay glued to the number before them.
 _UNITS = r"(?:mg|mcg|µg|g|kg|mL|ml|L|h|min|s|mm|cm|m|km|°C|°F|%|\$)"

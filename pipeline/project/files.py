@@ -1,15 +1,14 @@
-"""Find handout sources and read them: strict UTF-8, safe YAML, front matter, line numbers."""
+"""Files → text and YAML with positions: strict UTF-8, size limit, safe YAML (no aliases, bounded depth)."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 # A source bigger than this is a mistake (a pasted binary, a runaway export), not a handout:
 # real handouts are under 10 KB, and this keeps the slowest Markdown input to a few seconds.
@@ -146,31 +145,3 @@ def read_text(path: Path, display: Path | str | None = None) -> tuple[str | None
         return None, [Problem(name, f"is not UTF-8 text: byte 0x{raw[error.start]:02x} here cannot be read", line, column,
                               hint="save the file as UTF-8 in your editor")]
     return text.removeprefix("\ufeff"), []
-
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n|^---[ \t]*\Z)", re.S | re.M)
-
-
-@dataclasses.dataclass
-class MarkdownSource:
-    """A language file: its front matter and its Markdown body with the body's first line number."""
-
-    file: Path
-    front: YamlDoc
-    body: str
-    body_line: int
-
-
-def read_markdown(path: Path, display: Path) -> tuple[MarkdownSource | None, list[Problem]]:
-    text, problems = read_text(path, display)
-    if text is None:
-        return None, problems
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return None, [Problem(display, "has no front matter", 1, 1,
-                              hint="start the file with a '---' line, the title and dates, and another '---' line")]
-    front, problems = parse_yaml(match.group(1), display, line_offset=1)
-    if front is None:
-        return None, problems
-    body_line = text.count("\n", 0, match.end()) + 1
-    return MarkdownSource(display, front, text[match.end():], body_line), problems

@@ -1,24 +1,19 @@
-"""Markdown body → checked, typeset HTML fragment (markdown-it-py, raw HTML refused)."""
+"""Markdown body → checked token stream with its structure counted (markdown-it-py, raw HTML refused)."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from . import typography
-from .errors import Problem
+from ..errors import Problem
+from ..project.locales import QUOTES, SUPPORTED_LANGUAGES
 from .model import Handout, LanguageVersion
-from .schema import SUPPORTED_LANGUAGES
 
 # Deeper than this is a broken or hostile file, not a handout; markdown-it would drop the rest silently.
 MAX_NESTING = 20
@@ -26,83 +21,26 @@ LINK_SCHEMES = ("http", "https", "tel", "mailto")
 
 
 @dataclasses.dataclass
-class Body:
-    """A language version's body as HTML, with the counts compared across languages."""
+class Parsed:
+    """A language version's body as checked tokens, with the counts compared across languages."""
 
-    html: str
+    lang: str
+    tokens: list[Token]
     sections: int = 0
     callouts: int = 0
     images: int = 0
     tables: int = 0
-    # Phrases marked as another language ([mot]{lang=fr}): (text, lang), for verification.
-    parts: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 @functools.cache
-def _parser(lang: str) -> MarkdownIt:
+def parser(lang: str) -> MarkdownIt:
     # html=True only so raw HTML is *found* and refused; it is never rendered.
-    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": typography.QUOTES[lang],
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": QUOTES[lang],
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "replacements", "smartquotes"])
     md.use(container_plugin, "callout")
     md.use(attrs_plugin, spans=True, allowed=["lang"])
     return md
-
-
-class _Renderer(RendererHTML):
-    """CommonMark HTML with our figures, described links and scoped table headers."""
-
-    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        if _lone_image(tokens[idx + 1]):
-            return "<figure>"
-        return super().renderToken(tokens, idx, options, env)
-
-    def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        if _lone_image(tokens[idx - 1]):
-            return "</figure>\n"
-        return super().renderToken(tokens, idx, options, env)
-
-    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        src = str(token.attrGet("src"))
-        image = env["handout"].meta.images[unquote(src)]
-        alt = "" if image.decorative else image.alt[env["lang"]]
-        html = f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
-        caption = token.attrGet("title")
-        if caption:
-            html += f"<figcaption>{_escape(typography.apply(str(caption), env['lang'], env.get('french')))}</figcaption>"
-        return html
-
-    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        href = str(token.attrGet("href"))
-        text = ""
-        for inner in tokens[idx + 1:]:
-            if inner.type == "link_close":
-                break
-            text += inner.content if inner.type in ("text", "code_inline") else ""
-        labels = env["labels"]
-        if href.startswith("tel:"):
-            title = labels["link_call"].format(number=text)
-        elif href.startswith("mailto:"):
-            title = labels["link_email"].format(text=text)
-        else:
-            title = labels["link_website"].format(text=text)
-        token.attrSet("title", title)
-        return super().renderToken(tokens, idx, options, env)
-
-    def container_callout_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        # The container plugin's own rule adds the class, but only to md.renderer, not to ours.
-        tokens[idx].attrJoin("class", "callout")
-        return super().renderToken(tokens, idx, options, env)
-
-    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        tokens[idx].attrSet("scope", "col")
-        return super().renderToken(tokens, idx, options, env)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _snippet(text: str, width: int = 40) -> str:
@@ -111,23 +49,20 @@ def _snippet(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _lone_image(inline: Token) -> bool:
+def lone_image(inline: Token) -> bool:
     return inline.type == "inline" and len(inline.children or []) == 1 and inline.children[0].type == "image"
 
 
-def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, str],
-                french: Any = None) -> tuple[Body | None, list[Problem]]:
-    """Parse, check and render one body; problems name the source line.
-
-    `french`: handouts.yml's French spacing settings (config.typography.fr; None: the defaults)."""
+def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | None, list[Problem]]:
+    """Parse and check one body; problems name the source line."""
     lang = version.lang
     try:
-        tokens = _parser(lang).parse(version.body)
+        tokens = parser(lang).parse(version.body)
     except RecursionError:
         return None, [Problem(version.file, "is nested too deeply to read", version.body_line,
                               hint="flatten the lists or quotes")]
     problems: list[Problem] = []
-    body = Body("")
+    body = Parsed(lang, tokens)
     last_heading = 1  # the title is the h1
     block_line = version.body_line
 
@@ -159,13 +94,10 @@ def render_body(handout: Handout, version: LanguageVersion, labels: dict[str, st
             if not _table_has_header(tokens, position):
                 problem("this table has an empty header row", "give every column a heading")
         elif token.type == "inline":
-            _check_inline(token, handout, version, problem, body, french)
+            _check_inline(token, handout, problem, body)
     if any(not p.warning for p in problems):
         return None, problems
-    env = {"handout": handout, "lang": lang, "labels": labels, "french": french}
-    renderer = _Renderer()
-    html = renderer.render(tokens, _parser(lang).options, env)
-    return dataclasses.replace(body, html=html), problems
+    return body, problems
 
 
 def _table_has_header(tokens: list[Token], start: int) -> bool:
@@ -177,27 +109,8 @@ def _table_has_header(tokens: list[Token], start: int) -> bool:
     return False
 
 
-def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
-    """Typography on text runs, in the language of the span they stand in."""
-    previous = ""
-    langs = [lang]
-    for child in children:
-        if child.type == "text":
-            # Typeset with the previous character in view, so "*mot* !" is spaced too.
-            child.content = typography.apply(previous + child.content, langs[-1], french)[len(previous):]
-            previous = child.content[-1:] or previous
-        elif child.type == "code_inline":
-            previous = child.content[-1:] or previous
-        elif child.type == "span_open":
-            langs.append(str(child.attrGet("lang")))
-        elif child.type == "span_close" and len(langs) > 1:
-            langs.pop()
-
-
-def _check_inline(token: Token, handout: Handout, version: LanguageVersion, problem, body: Body,
-                  french: Any = None) -> None:
+def _check_inline(token: Token, handout: Handout, problem, body: Parsed) -> None:
     children = token.children or []
-    _typeset(children, version.lang, french)
     reported_html = False
     for index, child in enumerate(children):
         # Every tag is refused; a closing tag is named only when its opening one was not already.
@@ -209,8 +122,6 @@ def _check_inline(token: Token, handout: Handout, version: LanguageVersion, prob
             lang = str(child.attrGet("lang"))
             if lang not in SUPPORTED_LANGUAGES:
                 problem(f'"{lang}" is not a language we support', f"use one of: {', '.join(SUPPORTED_LANGUAGES)}")
-            closing = next(i for i in range(index, len(children)) if children[i].type == "span_close")
-            body.parts.append(("".join(c.content for c in children[index + 1:closing] if c.type == "text"), lang))
         elif child.type == "link_open":
             href = str(child.attrGet("href") or "")
             closing = next(i for i in range(index, len(children)) if children[i].type == "link_close")

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .config import Project
-from .errors import RenderError
-from .layouts import Layout
+from ..errors import RenderError
+from ..project.config import Project
+from ..project.layouts import Layout
 
 _FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">

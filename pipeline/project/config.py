@@ -8,7 +8,7 @@ from typing import Literal
 
 import pydantic
 
-from .errors import Problem, SourceError
+from ..errors import Problem, SourceError
 from .layouts import available
 from .schema import Localized, Strict, Text, load_file, localized_gaps
 
@@ -38,7 +38,7 @@ class License(Strict):
 
 
 class Readability(Strict):
-    """Plain-language targets checked by `handouts check` (see pipeline/plain.py)."""
+    """Plain-language targets checked by `handouts check` (see pipeline/checks/plain.py)."""
 
     # English: Flesch-Kincaid grade level, at most this.
     grade: float = pydantic.Field(default=8, ge=1, le=18)

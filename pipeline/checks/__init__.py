@@ -1,0 +1,1 @@
+"""Handout model and parsed bodies → problems and notes: reviews, translation parity, readability, plain language."""

@@ -1,0 +1,73 @@
+"""Selected handouts → every problem `handouts check` reports: files, metadata, reviews, bodies, parity."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ..errors import Problem
+from ..project.config import Project
+from ..source.markdown import parse_body
+from ..source.model import Handout, load_handout
+from .parity import parity_problems
+from .plain import PlainLanguage, review
+from .reviews import review_problems
+
+
+@dataclasses.dataclass
+class Checked:
+    """Everything `handouts check` found: the handouts without errors, every problem, and each
+    handout's plain-language review (readability and PEMAT checklist per language, writing notes)."""
+
+    handouts: dict[str, Handout]
+    problems: list[Problem]
+    reviews: list[PlainLanguage]
+
+
+def check_all(project: Project, slugs: list[str], today: dt.date | None = None) -> Checked:
+    """Every check, on every selected handout: sources, reviews, bodies, parity and plain language."""
+    handouts, problems = check(project, slugs, today)
+    reviews = [review(project, handout) for handout in handouts.values()]
+    return Checked(handouts, problems + [p for r in reviews for p in r.problems], reviews)
+
+
+def check(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:
+    """Read and validate every selected handout (no PDF rendering, no WeasyPrint); collect every problem.
+
+    Reviews are judged overdue against `today` (default: the real date)."""
+    handouts, problems = load_all(project, slugs, today)
+    checked, found = check_bodies(project, handouts)
+    return checked, problems + found
+
+
+def load_all(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:
+    """Every selected handout's metadata and front matter, validated, and its review date judged
+    against `today` (the bodies are not parsed)."""
+    handouts: dict[str, Handout] = {}
+    problems: list[Problem] = []
+    for slug in slugs:
+        handout, found = load_handout(project, slug)
+        if handout is not None:
+            # Reported with the rest of handout.yml's problems, which come first.
+            at = next((i for i, p in enumerate(found) if p.file != handout.meta_doc.file), len(found))
+            found[at:at] = review_problems(handout.meta, handout.meta_doc, project.config.review_interval_years, today)
+            handouts[slug] = handout
+        problems += found
+    return handouts, problems
+
+
+def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[str, Handout], list[Problem]]:
+    """Parse and check every body, and compare the languages' structure; keep the handouts without errors."""
+    checked: dict[str, Handout] = {}
+    problems: list[Problem] = []
+    for slug, handout in handouts.items():
+        bodies = {}
+        for lang, version in handout.versions.items():
+            body, found = parse_body(handout, version)
+            problems += found
+            if body is not None:
+                bodies[lang] = body
+        problems += parity_problems(handout, bodies)
+        if len(bodies) == len(handout.versions):
+            checked[slug] = handout
+    return checked, problems

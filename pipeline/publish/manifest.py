@@ -1,0 +1,70 @@
+"""Published files → output/manifest.json, and the atomic writes every published file goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import HandoutsError
+
+MANIFEST = "manifest.json"
+
+
+def read_manifest(output: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("outputs"), dict) else {"outputs": {}}
+    except (OSError, ValueError):
+        return {"outputs": {}}
+
+
+def write_manifest(path: Path, entries: dict[str, Any]) -> None:
+    atomic_write(path, (json.dumps({"version": 1, "outputs": dict(sorted(entries.items()))},
+                                   indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def merge_manifests(paths: list[Path]) -> dict[str, Any]:
+    """The union of several shards' manifests; the same output with different bytes is an error."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            outputs = data["outputs"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise HandoutsError(f"{path}: not a handouts manifest ({error})") from None
+        for key, entry in outputs.items():
+            if key in merged and merged[key].get("sha256") != entry.get("sha256"):
+                raise HandoutsError(f"{path}: {key} differs from the one in an earlier manifest "
+                                    "(were the shards built from the same sources?)")
+            merged[key] = entry
+    return merged
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private (0600); outputs are for sharing, as any new file would be.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

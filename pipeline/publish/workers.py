@@ -1,0 +1,148 @@
+"""Targets → rendered, verified, published PDFs, in this process or in warm worker processes."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import HandoutsError, SourceError, VerifyError
+from ..project.config import Project, load_project
+from ..project.layouts import load_layout
+from ..project.locales import labels
+from ..source.model import load_handout
+from .manifest import atomic_write
+from .plan import Target
+
+
+@dataclasses.dataclass
+class Outcome:
+    target: Target
+    status: str  # built, skipped, failed
+    message: str = ""
+    entry: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+# Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
+_state: dict[str, Any] = {}
+
+
+def _worker_init(root: str) -> None:
+    project = load_project(Path(root))
+    _state.clear()
+    _state["project"] = project
+    _renderer()  # fonts and CSS, once per worker
+
+
+def _renderer() -> Any:
+    """This process's warm renderer for the project; a new one when fonts/ changed (watch mode)."""
+    from ..render.pdf import Renderer, files_signature
+
+    project = _state["project"]
+    key = ("renderer", project.root)
+    if key not in _state or _state[key].fonts != files_signature(project.fonts_dir):
+        _state[key] = Renderer(project)
+    return _state[key]
+
+
+def make_target(target: Target, digest: str) -> Outcome:
+    """Render, verify and publish one target (runs in a worker)."""
+    from ..render.html import render_html
+    from ..render.impose import impose, saddle_stitch_order
+    from ..verify import Expect, verify_pdf
+
+    start = time.perf_counter()
+    project: Project = _state["project"]
+    out = project.output_dir / target.path
+    identifier = bytes.fromhex(digest[:32])  # the PDF /ID: equal inputs, equal bytes
+    try:
+        handout, problems = load_handout(project, target.slug)
+        if handout is None:
+            raise SourceError([p for p in problems if not p.warning])
+        layout = load_layout(project.layouts_dir, target.layout)
+        # A booklet is the letter edition, imposed: render that layout first.
+        render_layout = load_layout(project.layouts_dir, layout.imposes) if layout.imposes else layout
+        rendered, problems = render_html(project, handout, target.lang, render_layout)
+        if rendered is None:
+            raise SourceError([p for p in problems if not p.warning])
+        source = handout.versions[target.lang].file
+        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, identifier)
+        expect = Expect.of(rendered)
+        report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
+        if not report.ok:
+            kept = " (the previous file is kept)" if out.exists() else ""
+            raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
+                                + "\n    ".join(report.findings))
+        if layout.imposes:
+            accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
+            pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
+                path=f"output/{accessible}"), identifier)
+        atomic_write(out, pdf)
+    except HandoutsError as error:
+        return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
+    entry = {
+        "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
+        "languages": [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else []),
+        "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
+        "pages": len(saddle_stitch_order(report.pages)) if layout.imposes else report.pages,
+        "input_digest": digest, "pdfua": layout.pdfua,
+        # A print-only edition is verified before imposition: the result says so.
+        "verify": "pass" if layout.pdfua else f"pass before imposition ({layout.imposes})",
+        "translation": "stale" if any(v.stale for v in handout.versions.values()
+                                      if v.lang == target.lang or layout.bilingual) else "current",
+        "number": handout.meta.number, "title": rendered.title,
+        "revised": handout.versions[target.lang].front.revised.isoformat(),
+    }
+    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start)
+
+
+@contextlib.contextmanager
+def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoolExecutor | None]:
+    """`count` warm worker processes (none: render in this process, cheaper for a handful of PDFs).
+
+    Workers come from a fresh server process that has imported WeasyPrint but never rendered:
+    a process that has rendered holds fontconfig/Pango state that deadlocks in a forked child."""
+    if count == 0:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "pipeline.render.tagging"])
+    with concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_init,
+                                                initargs=(str(project.root),), mp_context=context) as pool:
+        for _ in range(count):
+            pool.submit(int)  # start every worker now, not at the first target
+        yield pool
+
+
+def run(project: Project, todo: list[tuple[Target, str]],
+         pool: concurrent.futures.ProcessPoolExecutor | None) -> Iterable[Outcome]:
+    if pool is None:
+        _state["project"] = project
+        for target, digest in todo:
+            yield make_target(target, digest)
+        return
+    futures = [pool.submit(make_target, target, digest) for target, digest in todo]
+    for future in concurrent.futures.as_completed(futures):
+        yield future.result()
+
+
+def expectation(project: Project, entry: dict[str, Any]) -> Any:
+    """What the sources say a PDF listed in the manifest must contain (a verify Expect), or None
+    when its handout can no longer be read."""
+    from ..render.html import render_html
+    from ..verify import Expect
+
+    handout, _ = load_handout(project, entry["handout"])
+    if handout is None or entry["lang"] not in handout.versions:
+        return None
+    rendered, _ = render_html(project, handout, entry["lang"], load_layout(project.layouts_dir, entry["layout"]))
+    if rendered is None:
+        return None
+    return Expect.of(rendered)

@@ -1,0 +1,123 @@
+"""Parsed Markdown body → typeset HTML fragment: figures, described links, call-outs, scoped table headers."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from ..source.markdown import Parsed, lone_image, parser
+from ..source.model import Handout
+from . import typography
+
+
+@dataclasses.dataclass
+class Body:
+    """A language version's body as HTML."""
+
+    html: str
+    # Phrases marked as another language ([mot]{lang=fr}): (text, lang), for verification.
+    parts: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+def render_body(parsed: Parsed, handout: Handout, labels: dict[str, str], french: Any = None) -> Body:
+    """Typeset a checked body (in place: parse it again to render it twice) and render it as HTML.
+
+    `french`: handouts.yml's French spacing settings (config.typography.fr; None: the defaults)."""
+    lang = parsed.lang
+    parts: list[tuple[str, str]] = []
+    for token in parsed.tokens:
+        if token.type == "inline":
+            children = token.children or []
+            _typeset(children, lang, french)
+            parts += _foreign_parts(children)
+    env = {"handout": handout, "lang": lang, "labels": labels, "french": french}
+    return Body(_Renderer().render(parsed.tokens, parser(lang).options, env), parts)
+
+
+def _foreign_parts(children: list[Token]) -> list[tuple[str, str]]:
+    parts = []
+    for index, child in enumerate(children):
+        if child.type == "span_open":
+            closing = next(i for i in range(index, len(children)) if children[i].type == "span_close")
+            parts.append(("".join(c.content for c in children[index + 1:closing] if c.type == "text"),
+                          str(child.attrGet("lang"))))
+    return parts
+
+
+def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
+    """Typography on text runs, in the language of the span they stand in."""
+    previous = ""
+    langs = [lang]
+    for child in children:
+        if child.type == "text":
+            # Typeset with the previous character in view, so "*mot* !" is spaced too.
+            child.content = typography.apply(previous + child.content, langs[-1], french)[len(previous):]
+            previous = child.content[-1:] or previous
+        elif child.type == "code_inline":
+            previous = child.content[-1:] or previous
+        elif child.type == "span_open":
+            langs.append(str(child.attrGet("lang")))
+        elif child.type == "span_close" and len(langs) > 1:
+            langs.pop()
+
+
+class _Renderer(RendererHTML):
+    """CommonMark HTML with our figures, described links and scoped table headers."""
+
+    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        if lone_image(tokens[idx + 1]):
+            return "<figure>"
+        return super().renderToken(tokens, idx, options, env)
+
+    def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        if lone_image(tokens[idx - 1]):
+            return "</figure>\n"
+        return super().renderToken(tokens, idx, options, env)
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src"))
+        image = env["handout"].meta.images[unquote(src)]
+        alt = "" if image.decorative else image.alt[env["lang"]]
+        html = f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
+        caption = token.attrGet("title")
+        if caption:
+            html += f"<figcaption>{_escape(typography.apply(str(caption), env['lang'], env.get('french')))}</figcaption>"
+        return html
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        href = str(token.attrGet("href"))
+        text = ""
+        for inner in tokens[idx + 1:]:
+            if inner.type == "link_close":
+                break
+            text += inner.content if inner.type in ("text", "code_inline") else ""
+        labels = env["labels"]
+        if href.startswith("tel:"):
+            title = labels["link_call"].format(number=text)
+        elif href.startswith("mailto:"):
+            title = labels["link_email"].format(text=text)
+        else:
+            title = labels["link_website"].format(text=text)
+        token.attrSet("title", title)
+        return super().renderToken(tokens, idx, options, env)
+
+    def container_callout_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # The container plugin's own rule adds the class, but only to md.renderer, not to ours.
+        tokens[idx].attrJoin("class", "callout")
+        return super().renderToken(tokens, idx, options, env)
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        tokens[idx].attrSet("scope", "col")
+        return super().renderToken(tokens, idx, options, env)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -1,0 +1,1 @@
+"""handouts/SLUG/ → the typed handout model and each language's checked Markdown body."""
