@@ -34,7 +34,7 @@ build: setup
 
 test: setup tests/browser/node_modules
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -p randomly $(if $(SEED),--randomly-seed=$(SEED))
 
 # axe-core for the library page's browser test (tests/test_library_browser.py), exactly as locked.
 tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json

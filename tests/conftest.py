@@ -46,6 +46,14 @@ def cli() -> CliRunner:
     return CliRunner()
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The random test order's seed, so a failure that depends on order can be run again."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(f"tests ran in random order, seed {seed}: repeat it with "
+                                    f"`make test SEED={seed}` or `pytest -p randomly --randomly-seed={seed}`")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Drop warm renderers while the interpreter is whole: WeasyPrint's FontConfiguration cleans
     its temporary folder in __del__, which fails noisily during interpreter shutdown."""

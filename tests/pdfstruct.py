@@ -59,3 +59,24 @@ def artifacts(data: bytes) -> list[tuple[str, bytes]]:
 def annotations(data: bytes) -> list[DictionaryObject]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     return [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+
+
+def embedded_fonts(data: bytes) -> dict[str, tuple[str, int]]:
+    """Every font a PDF uses: /BaseFont → (PostScript name, creation time) of the embedded program,
+    read from the program itself (("", 0) when nothing is embedded)."""
+    from fontTools.ttLib import TTFont
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found = {}
+    for page in reader.pages:
+        for ref in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor")
+            program = descriptor.get_object().get("/FontFile2") if descriptor is not None else None
+            if program is None:
+                found[str(font["/BaseFont"])] = ("", 0)
+                continue
+            embedded = TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)
+            found[str(font["/BaseFont"])] = (embedded["name"].getDebugName(6), embedded["head"].created)
+    return found

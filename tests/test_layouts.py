@@ -3,6 +3,7 @@ large, photocopy is black on white with no hairlines; long handouts paginate wel
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import subprocess
@@ -176,6 +177,29 @@ def test_large_print_has_no_italics_and_nothing_overflows(layouts_built: Path, s
     width = float(pypdf.PdfReader(path).pages[0].mediabox.width)
     for x_min, x_max, word in _words(path):
         assert 72 - 0.5 <= x_min and x_max <= width - 72 + 0.5, f"{word!r} reaches into the 1 in margin"
+
+
+def _printed_source(slug: str, lang: str) -> str:
+    """Everything the large-print HTML prints (body, labels, the running footer's CSS strings), as text."""
+    from pipeline.project.layouts import load_layout
+    from pipeline.render.html import render_html
+    from pipeline.source.model import load_handout
+
+    project = load_project(ROOT)
+    handout, _ = load_handout(project, slug)
+    rendered, _ = render_html(project, handout, lang, load_layout(project.layouts_dir, "large-print"))
+    return html.unescape(re.sub(r"<[^>]+>", " ", rendered.html)).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_never_hyphenates(layouts_built: Path, slug: str, lang: str) -> None:
+    """A line may end in a hyphen only where the text has one ("Nouvelle-Écosse", "1-866-770-7763"):
+    no word is broken by hyphenation (clear-print guidance)."""
+    source = _printed_source(slug, lang)
+    lines = text_of(pdf_path(layouts_built, "large-print", slug, lang), "-raw").replace("\u00a0", " ").splitlines()
+    broken = [line.split()[-1] + following.split()[0] for line, following in zip(lines, lines[1:])
+              if re.search("[-\u00ad\u2010]$", line) and following.strip()]
+    assert [word for word in broken if word not in source] == []
 
 
 def _words(path: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,9 +18,10 @@ from pipeline.project.config import load_project
 from pipeline.project.layouts import load_layout
 from pipeline.render.pdf import Renderer
 from pipeline.verify import Expect, verify_pdf
+from pipeline.verify.checks import project_fonts
 
 from .conftest import ROOT
-from .pdfstruct import annotations, artifacts, tree
+from .pdfstruct import annotations, artifacts, embedded_fonts, tree
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
 
@@ -51,12 +53,21 @@ PLAIN_CSS = Path(__file__).parent / "fixtures" / "repair" / "plain.css"
 LETTER_CSS = ROOT / "layouts" / "letter" / "style.css"
 
 
+# fontconfig for the plain side: fonts/ and nothing else, as the pipeline's renderer has. Given
+# explicitly, so the "before" never depends on what an earlier test left in os.environ.
+FONTS_CONF = """<?xml version="1.0"?>
+<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
 def plain_weasyprint(out: Path, documents: dict[str, str], base: Path = ROOT / "handouts",
                      css: Path = PLAIN_CSS) -> dict[str, bytes]:
-    """The same documents rendered by plain WeasyPrint (no repairs), in another process."""
+    """The same documents rendered by plain WeasyPrint (no repairs, project fonts only), in another process."""
     (out / "cases.json").write_text(json.dumps(documents))
+    (out / "fonts.conf").write_text(FONTS_CONF.format(fonts=ROOT / "fonts", cache=out / "fontconfig-cache"))
     subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(out / "cases.json"),
-                    str(out), str(base), str(css)], check=True)
+                    str(out), str(base), str(css)], check=True,
+                   env={**os.environ, "FONTCONFIG_FILE": str(out / "fonts.conf")})
     return {name: (out / f"{name}.pdf").read_bytes() for name in documents}
 
 
@@ -83,10 +94,13 @@ def test_unrepaired_weasyprint_fails_our_verify(unrepaired: dict[str, bytes], na
     assert [f for f in findings if not f.startswith("PDF/UA-1 validator")] == CASES[name]["unrepaired"]
 
 
-def test_footer_is_a_pagination_artifact(repaired: dict[str, bytes]) -> None:
-    (props, content), = artifacts(repaired["footer"])
-    assert props.replace(" ", "") == "<</Type/Pagination/Subtype/Footer>>"
-    assert b"TJ" in content
+@pytest.mark.parametrize(("name", "subtypes"), [("footer", ["Footer"]), ("header", ["Header", "Footer"])])
+def test_page_furniture_is_a_pagination_artifact(repaired: dict[str, bytes], name: str, subtypes: list[str]) -> None:
+    """@top-* boxes are a /Header, @bottom-* boxes a /Footer (screen readers may skip each kind)."""
+    found = artifacts(repaired[name])
+    assert [props.replace(" ", "") for props, _ in found] == [
+        f"<</Type/Pagination/Subtype/{subtype}>>" for subtype in subtypes]
+    assert all(b"TJ" in content for _, content in found)
 
 
 def test_decorative_image_is_an_artifact(repaired: dict[str, bytes]) -> None:
@@ -105,24 +119,22 @@ ORDER = ('<ul><li>Alpha item</li><li>Beta item</li></ul>'
          '<p>After</p>')
 
 
-def test_weasyprint_paints_markers_last(tmp_path: Path) -> None:
-    """The "before": with WeasyPrint's default list style, markers are read after all the text."""
-    plain_weasyprint(tmp_path, {"order": _html("order", ORDER)})
-    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "order.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout.split()
-    assert text[:4] == ["Alpha", "item", "Beta", "item"] and text[-2:] == ["•", "•"]
-
-
 def test_paint_order_follows_reading_order(tmp_path: Path) -> None:
-    """List markers and images are painted where they are read, not after everything else."""
+    """List markers and images are painted where they are read, not after everything else (plain
+    WeasyPrint, with its default list style, paints every marker after all the text)."""
     project = load_project(ROOT)
-    body = ORDER
-    ours = Renderer(project).render(_html("order", body), load_layout(project.layouts_dir, "letter"),
+    ours = Renderer(project).render(_html("order", ORDER), load_layout(project.layouts_dir, "letter"),
                                     project.handouts_dir, Path("order"), b"0" * 16)
     (tmp_path / "ours.pdf").write_bytes(ours)
-    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "ours.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout.split()
-    assert text[:6] == ["•", "Alpha", "item", "•", "Beta", "item"]
+    plain_weasyprint(tmp_path, {"order": _html("order", ORDER)})
+
+    def words(name: str) -> list[str]:
+        return subprocess.run(["pdftotext", "-raw", str(tmp_path / name), "-"], capture_output=True,
+                              text=True, check=True).stdout.split()
+
+    assert words("ours.pdf")[:6] == ["•", "Alpha", "item", "•", "Beta", "item"]
+    plain = words("order.pdf")
+    assert plain[:4] == ["Alpha", "item", "Beta", "item"] and plain[-2:] == ["•", "•"]
     # MCIDs are numbered in paint order: the image is painted before its caption, the caption before "After".
     assert tree(ours) == ((
         "Document", {},
@@ -154,7 +166,11 @@ def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
     assert abs(len(ours) - len(plain)) <= 0.10 * len(plain)
     for name in ("ours.pdf", "plain.pdf"):
         assert subprocess.run(["qpdf", "--check", str(tmp_path / name)], capture_output=True).returncode == 0
-    assert subprocess.run(["pdffonts", str(tmp_path / "ours.pdf")], capture_output=True).returncode == 0
+    # The same fonts, each an embedded program from fonts/ (PostScript name and creation date).
+    fonts = embedded_fonts(ours)
+    assert set(fonts.values()) == set(embedded_fonts(plain).values())
+    assert {name for name, _ in fonts.values()} >= {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+    assert set(fonts.values()) <= project_fonts(ROOT / "fonts")
 
 
 def test_element_split_by_a_page_break_stays_one_element(tmp_path: Path) -> None:
