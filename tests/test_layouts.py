@@ -26,18 +26,30 @@ PAPER = {"letter": (612, 792), "a4": (595.28, 841.89)}
 CASES = [(layout, slug, lang) for layout in LAYOUTS for slug in SLUGS for lang in LANGS]
 
 
+class LayoutsBuilt:
+    """The real handouts in every language and layout, each handout and layout built once, when a
+    test first asks for it (a test of one layout, run alone, builds only what it reads)."""
+
+    def __init__(self, root: Path) -> None:
+        self.output = root / "output"
+        self._project = load_project(root)
+        self._built: set[tuple[str, str]] = set()
+
+    def pdf(self, layout: str, slug: str, lang: str) -> Path:
+        if (layout, slug) not in self._built:
+            summary = build(self._project, [slug], list(LANGS), [layout], jobs=1)
+            assert not summary.failed, [o.message for o in summary.outcomes if o.status == "failed"]
+            self._built.add((layout, slug))
+        return self.output / lang / f"{slug}{'' if layout == 'letter' else '.' + layout}.pdf"
+
+
 @pytest.fixture(scope="session")
-def layouts_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both real handouts in every language and every layout above, built once."""
-    root = copy_project(tmp_path_factory.mktemp("layouts"))
-    project = load_project(root)
-    summary = build(project, list(SLUGS), list(LANGS), list(LAYOUTS), jobs=1)
-    assert not summary.failed, [o.message for o in summary.outcomes if o.status == "failed"]
-    return root / "output"
+def layouts_built(tmp_path_factory: pytest.TempPathFactory) -> LayoutsBuilt:
+    return LayoutsBuilt(copy_project(tmp_path_factory.mktemp("layouts")))
 
 
-def pdf_path(output: Path, layout: str, slug: str, lang: str) -> Path:
-    return output / lang / f"{slug}{'' if layout == 'letter' else '.' + layout}.pdf"
+def pdf_path(built: LayoutsBuilt, layout: str, slug: str, lang: str) -> Path:
+    return built.pdf(layout, slug, lang)
 
 
 def text_of(path: Path, *args: str) -> str:
@@ -96,12 +108,12 @@ def font_sizes(path: Path) -> dict[float, str]:
 # --- every layout ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
-def test_builds_and_verifies(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+def test_builds_and_verifies(layouts_built: LayoutsBuilt, layout: str, slug: str, lang: str) -> None:
     import json
 
     path = pdf_path(layouts_built, layout, slug, lang)
-    entry = json.loads((layouts_built / "manifest.json").read_text())["outputs"][
-        path.relative_to(layouts_built).as_posix()]
+    output = layouts_built.output
+    entry = json.loads((output / "manifest.json").read_text())["outputs"][path.relative_to(output).as_posix()]
     assert entry["layout"] == layout and entry["pdfua"] is True and entry["verify"] == "pass"
     box = pypdf.PdfReader(path).pages[0].mediabox
     paper = "a4" if layout == "a4" else "letter"
@@ -120,7 +132,7 @@ def _body_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_every_layout_prints_the_same_text(layouts_built: Path, slug: str, lang: str) -> None:
+def test_every_layout_prints_the_same_text(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     texts = {layout: _body_text(pdf_path(layouts_built, layout, slug, lang)) for layout in LAYOUTS}
     assert len(texts["letter"]) > 2000
     for layout, text in texts.items():
@@ -128,7 +140,7 @@ def test_every_layout_prints_the_same_text(layouts_built: Path, slug: str, lang:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_qr_code_only_where_electronic_use_is_permitted(layouts_built: Path, lang: str) -> None:
+def test_qr_code_only_where_electronic_use_is_permitted(layouts_built: LayoutsBuilt, lang: str) -> None:
     """fever-children is under the OGL (electronic use permitted), vertebroplasty under AAFP's (not)."""
     url = f"https://811.novascotia.ca/handouts/fever-children/{lang}"
     for layout in LAYOUTS:
@@ -161,7 +173,7 @@ def _struct_nodes(reader: pypdf.PdfReader):
 # --- large print ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_large_print_is_18_pt_or_more(layouts_built: Path, slug: str, lang: str) -> None:
+def test_large_print_is_18_pt_or_more(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """Every piece of text, the running footer included, is 18 pt or larger."""
     path = pdf_path(layouts_built, "large-print", slug, lang)
     sizes = font_sizes(path)
@@ -170,7 +182,7 @@ def test_large_print_is_18_pt_or_more(layouts_built: Path, slug: str, lang: str)
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_large_print_has_no_italics_and_nothing_overflows(layouts_built: Path, slug: str, lang: str) -> None:
+def test_large_print_has_no_italics_and_nothing_overflows(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     path = pdf_path(layouts_built, "large-print", slug, lang)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Italic" not in fonts
@@ -192,7 +204,7 @@ def _printed_source(slug: str, lang: str) -> str:
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_large_print_never_hyphenates(layouts_built: Path, slug: str, lang: str) -> None:
+def test_large_print_never_hyphenates(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """A line may end in a hyphen only where the text has one ("Nouvelle-Écosse", "1-866-770-7763"):
     no word is broken by hyphenation (clear-print guidance)."""
     source = _printed_source(slug, lang)
@@ -227,7 +239,7 @@ def _is_black_or_white(values: list[float], op: str) -> bool:
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_photocopy_is_black_on_white_without_hairlines(layouts_built: Path, slug: str, lang: str) -> None:
+def test_photocopy_is_black_on_white_without_hairlines(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """Outside pictures (Figure content: the handout's illustrations and the QR code), every
     colour is black or white and every line or rule is at least 1 pt (0.75 pt is the hairline limit)."""
     reader = pypdf.PdfReader(pdf_path(layouts_built, "photocopy", slug, lang))
@@ -261,7 +273,7 @@ def test_photocopy_is_black_on_white_without_hairlines(layouts_built: Path, slug
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_photocopy_keeps_the_edges_clear(layouts_built: Path, slug: str, lang: str) -> None:
+def test_photocopy_keeps_the_edges_clear(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """No text (running footer included) within 0.75 in of the paper's edge; copiers lose 0.5 in."""
     for (width, height), (x0, y0, x1, y1), word in _word_boxes(pdf_path(layouts_built, "photocopy", slug, lang)):
         assert x0 >= 54 and y0 >= 54 and x1 <= width - 54 and y1 <= height - 54, word
@@ -370,7 +382,7 @@ def test_list_items_are_not_split(long_handout: Path) -> None:
                                  r"and store it away from small children\.", squashed), f"{name} page {number}: {item}"
 
 
-def test_french_review_date_is_written_the_french_way(layouts_built: Path) -> None:
+def test_french_review_date_is_written_the_french_way(layouts_built: LayoutsBuilt) -> None:
     for layout in LAYOUTS:
         text = re.sub(r"\s+", " ", text_of(pdf_path(layouts_built, layout, "vertebroplasty", "fr")))
         assert "Révisé par le Groupe de travail sur les services cliniques, Télésoins Nouvelle-Écosse, " \

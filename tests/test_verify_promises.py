@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdf
 import pytest
@@ -22,6 +23,7 @@ from .good_project import SLUG, good_project
 from .pdfstruct import embedded_fonts
 
 REGULAR = "AtkinsonHyperlegible-Regular"
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 
 def _rename(font: TTFont) -> None:
@@ -55,45 +57,58 @@ def _swap_program(data: bytes, change: Callable[[TTFont], None]) -> bytes:
     raise AssertionError(f"no {REGULAR} program in the PDF")
 
 
-@pytest.mark.parametrize(("change", "shown"), [(_rename, "Imposter-Regular"), (_redate, REGULAR)],
-                         ids=["other-postscript-name", "other-creation-date"])
-def test_a_font_program_not_from_fonts_is_found(built: Path, change: Callable[[TTFont], None], shown: str) -> None:
-    """The label (/BaseFont) still says Atkinson Hyperlegible; the embedded program is another one."""
-    project = load_project(built.parent)
-    data = (built / "en" / "fever-children.pdf").read_bytes()
-    assert verify_pdf(data, None, project.fonts_dir).findings == []
-    swapped = _swap_program(data, change)
-    base = next(name for name, (program, _) in embedded_fonts(data).items() if program == REGULAR)
-    assert base in embedded_fonts(swapped)  # the label is unchanged
-    findings = verify_pdf(swapped, None, project.fonts_dir).findings
-    assert findings == [f"font {base} ({shown}) is not one of the fonts in fonts/"]
-
-
 # The layout's legal lines moved out of the tagged body into the running footer: printed on every
 # page, never read aloud (page furniture is an artifact).
 FOOTER_ONLY = """<style>
 .about .copyright, .about .notice { display: none; }
 @page { @top-left { content: "{copyright}"; } @top-right { content: "{notice}"; font-size: 4pt; } }
-</style></head>"""
+</style>"""
 
 
-@pytest.fixture(scope="module")
-def legal_text_in_footer_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Expect]:
-    project = load_project(good_project(tmp_path_factory.mktemp("legal")))
+class Sample(NamedTuple):
+    pdf: bytes
+    expect: Expect
+
+
+def _render(root: Path, style: Callable[[Expect], str] = lambda expect: "") -> Sample:
+    """The small sample handout, in French, letter layout, with `style` added to its page."""
+    project = load_project(root)
     handout, _ = load_handout(project, SLUG)
     layout = load_layout(project.layouts_dir, "letter")
     rendered, _ = render_html(project, handout, "fr", layout)
     expect = Expect.of(rendered)
-    html = rendered.html.replace("</head>", FOOTER_ONLY.replace("{copyright}", expect.copyright)
-                                 .replace("{notice}", expect.notice), 1)
-    pdf = Renderer(project).render(html, layout, handout.folder, Path("fr.md"), b"0" * 16)
-    return pdf, expect
+    html = rendered.html.replace("</head>", style(expect) + "</head>", 1)
+    return Sample(Renderer(project).render(html, layout, handout.folder, Path("fr.md"), b"0" * 16), expect)
 
 
-def test_legal_text_printed_only_as_page_furniture_is_found(legal_text_in_footer_only: tuple[bytes, Expect]) -> None:
-    pdf, expect = legal_text_in_footer_only
+@pytest.fixture(scope="module")
+def project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return good_project(tmp_path_factory.mktemp("promises"))
+
+
+@pytest.fixture(scope="module")
+def sample(project_root: Path) -> Sample:
+    return _render(project_root)
+
+
+@pytest.mark.parametrize(("change", "shown"), [(_rename, "Imposter-Regular"), (_redate, REGULAR)],
+                         ids=["other-postscript-name", "other-creation-date"])
+def test_a_font_program_not_from_fonts_is_found(sample: Sample, change: Callable[[TTFont], None],
+                                                shown: str) -> None:
+    """The label (/BaseFont) still says Atkinson Hyperlegible; the embedded program is another one."""
+    assert verify_pdf(sample.pdf, sample.expect, FONTS).findings == []
+    swapped = _swap_program(sample.pdf, change)
+    base = next(name for name, (program, _) in embedded_fonts(sample.pdf).items() if program == REGULAR)
+    assert base in embedded_fonts(swapped)  # the label is unchanged
+    findings = verify_pdf(swapped, sample.expect, FONTS).findings
+    assert findings == [f"font {base} ({shown}) is not one of the fonts in fonts/"]
+
+
+def test_legal_text_printed_only_as_page_furniture_is_found(project_root: Path) -> None:
+    pdf, expect = _render(project_root, lambda expect: FOOTER_ONLY.replace("{copyright}", expect.copyright)
+                          .replace("{notice}", expect.notice))
     printed = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Droit d’auteur de la Couronne" in printed  # on paper, yes
-    findings = verify_pdf(pdf, expect, Path(__file__).parent.parent / "fonts").findings
-    assert findings == [f"the copyright line is not in the tagged text: {expect.copyright}",
-                        f"the permission notice is not in the tagged text: {expect.notice}"]
+    assert verify_pdf(pdf, expect, FONTS).findings == [
+        f"the copyright line is not in the tagged text: {expect.copyright}",
+        f"the permission notice is not in the tagged text: {expect.notice}"]
