@@ -38,13 +38,18 @@ def test_status_table(cli, project: Path) -> None:
     assert "\x1b[" not in plain.output
 
 
-def test_status_json_reads_the_manifest(cli, built: Path) -> None:
+@pytest.mark.parametrize(("today", "state"), [(dt.date(2026, 1, 15), "current"), (dt.date(2027, 4, 1), "due soon"),
+                                           (dt.date(2027, 6, 2), "overdue")])
+def test_status_json_reads_the_manifest(cli, built: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date,
+                                        state: str) -> None:
+    """fever-children was reviewed 2024-06-01: with the 3-year interval it is due 2027-06-01."""
+    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: today)
     result = cli.invoke(main, ["status", "--json", "--project", str(built.parent)])
     rows = {row["slug"]: row for row in json.loads(result.output)}
     fever = rows["fever-children"]
     assert fever["number"] == "61420" and fever["languages"] == ["en", "fr"]
     assert fever["translation"] == {"en": "current", "fr": "current"} and fever["stale"] is False
-    assert fever["review"] in ("current", "due soon", "overdue") and fever["review_due"] == "2027-06-01"
+    assert fever["review"] == state and fever["review_due"] == "2027-06-01"
     assert fever["readability"]["en"]["meets_target"] and fever["readability"]["fr"]["kandel_moles"] > 60
     assert sorted(o["path"] for o in fever["outputs"]) == ["en/fever-children.pdf", "fr/fever-children.pdf"]
     assert all(o["verify"] == "pass" and o["built"] for o in fever["outputs"])

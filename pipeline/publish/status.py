@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..checks.plain import meets, score_version
+from ..checks import reviews
 from ..checks.reviews import add_years
 from ..project.config import Project
 from ..source.model import Handout, handout_slugs, load_handout
@@ -62,7 +63,7 @@ class Row:
 
 def collect(project: Project, today: dt.date | None = None, readability: bool = True) -> list[Row]:
     """One row per handout folder, sorted by slug."""
-    today = today or dt.date.today()
+    today = today or reviews.today()  # the one clock reviews are judged by
     entries = read_manifest(project.output_dir)["outputs"]
     rows = []
     for slug in handout_slugs(project):
