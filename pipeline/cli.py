@@ -147,14 +147,16 @@ class _Printer:
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Build only shard K of N of the plan (split a large corpus across CI runners; "
                    "join their manifests with 'handouts manifest merge').")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors; if any handout has a problem, build nothing.")
 @project_option
 def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ...], jobs: int | None,
           force: bool, prune: bool, shard: tuple[int, int] | None, strict: bool, project_path: Path | None) -> None:
     """Build PDFs of every handout (or only SLUGS) into output/.
 
     \b
-    Every source is checked first; a handout with errors is not built, the others are.
+    Every source is checked first; a handout with errors is not built, the others are
+    (with --strict: nothing is built while any handout has an error or a warning).
     Each PDF is verified before it is published; one that fails is not written and the
     previous good one stays. Up-to-date PDFs are skipped (see --force): a PDF is up to
     date when none of its inputs changed (sources, images, handouts.yml, layout, fonts,

@@ -8,8 +8,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 from pipeline.project.config import load_project
-from pipeline.publish.library import render_index, write_index
+from pipeline.publish.library import _fold, render_index, write_index
+
+from .conftest import ROOT
 
 
 class _Tags(HTMLParser):
@@ -48,6 +52,17 @@ def test_print_only_handouts_are_listed_without_links(built: Path) -> None:
     assert "Print only" in row and "<a " not in row and "vertebroplasty.pdf" not in html
     assert "Vertebroplasty for spine fracture pain" in row and "Review overdue" in row
     assert "vertebroplasty" not in (built / "web-files.txt").read_text()
+    # No summary, keywords, author or body text of it, as written or as folded for the filter.
+    page = html + _fold(html)
+    for lang in ("en", "fr"):
+        source = (ROOT / "handouts" / "vertebroplasty" / f"{lang}.md").read_text(encoding="utf-8")
+        front = yaml.safe_load(source.split("---")[1])
+        body = [line for line in source.split("---", 2)[2].splitlines() if len(line) > 30]
+        keywords = [k for k in front["keywords"] if _fold(k) not in _fold(front["title"]) + " vertebroplasty"]
+        for text in [front["summary"], front["author"], *keywords, *body]:
+            text = text.strip("- ").replace("'", "’")
+            for form in (text, _fold(text), text[:25], _fold(text[:25])):
+                assert form not in page, form
 
 
 def test_status_column_and_dates(project: Path) -> None:

@@ -212,3 +212,60 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     # Plain WeasyPrint: one Table (and one THead, read again) per page.
     (plain,) = tree(plain_weasyprint(tmp_path, {"table": _html("table", body)})["table"])
     assert [node[0] for node in plain[2:]].count("Table") >= 3
+
+
+def test_repairs_refuse_another_weasyprint_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hooks rely on WeasyPrint 70.0's internals: with any other version nothing is rendered,
+    and the build says why in one line per PDF (no traceback)."""
+    import weasyprint
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from pipeline.errors import RenderError
+    from pipeline.render import tagging
+
+    from .good_project import good_project
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RenderError, match=r"written for WeasyPrint 70\.0, not 71\.0 \(run `make setup`"):
+        tagging.install()
+    root = good_project(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "en", "--layout", "letter", "-j", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "failed   en/sample.pdf: pipeline/render/tagging.py is written for WeasyPrint 70.0, not 71.0" in result.stderr
+    assert not (root / "output" / "en" / "sample.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_decorative_image_in_handout_yml_is_an_artifact_end_to_end(tmp_path: Path, lang: str) -> None:
+    """`decorative: true` in handout.yml: the built PDF paints the picture as an artifact (no Figure,
+    nothing for a screen reader to announce); its caption is still read, and the PDF verifies.
+    Compared with the same handout whose picture has alt text."""
+    import shutil
+
+    from pipeline.publish.build import build
+
+    from .good_project import good_project
+
+    root = good_project(tmp_path)
+    shutil.copytree(root / "handouts" / "sample", root / "handouts" / "decor")
+    meta = root / "handouts" / "decor" / "handout.yml"
+    text = meta.read_text(encoding="utf-8").replace('number: "90001"', 'number: "90002"')
+    meta.write_text(text[:text.index("    alt:")] + "    decorative: true\n", encoding="utf-8")
+    summary = build(load_project(root), ["sample", "decor"], [lang], ["letter"], jobs=1)
+    assert summary.count("built") == 2, [o.message for o in summary.outcomes]
+
+    def elements(node) -> list[tuple[str, str]]:
+        return [(node[0], node[1].get("Alt", "")),
+                *(e for child in node[2:] if isinstance(child, tuple) for e in elements(child))]
+
+    described, decorative = ((root / "output" / lang / f"{slug}.pdf").read_bytes() for slug in ("sample", "decor"))
+    alt = yaml.safe_load((root / "handouts" / "sample" / "handout.yml").read_text())["images"]["hands.svg"]["alt"][lang]
+    figures = {slug: [a for kind, a in elements(tree(data)[0]) if kind == "Figure"]
+               for slug, data in (("sample", described), ("decor", decorative))}
+    assert figures["sample"] == [alt, *figures["decor"]]  # the QR code stays a Figure
+    assert ("Caption", "") in elements(tree(decorative)[0])
+    untyped = {slug: sum(props == "" for props, _ in artifacts(data))
+               for slug, data in (("sample", described), ("decor", decorative))}
+    assert untyped["decor"] == untyped["sample"] + 1  # the picture, still painted, as an artifact
+    assert verify_pdf(decorative, None, ROOT / "fonts").findings == []

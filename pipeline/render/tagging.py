@@ -22,6 +22,8 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import stream as wp_stream
 from weasyprint.pdf import tags as wp_tags
 
+from ..errors import RenderError
+
 WEASYPRINT_VERSION = "70.0"
 
 # Artifacts of the page being drawn or tagged: id(box) -> artifact property list (or None).
@@ -274,8 +276,9 @@ _original_add_tags = wp_pdf.add_tags
 def install() -> None:
     """Hook the repairs into WeasyPrint (idempotent)."""
     if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise RuntimeError(f"pipeline.tagging is written for WeasyPrint {WEASYPRINT_VERSION}, "
-                           f"not {weasyprint.__version__}: re-check it before changing the pin")
+        raise RenderError(f"pipeline/render/tagging.py is written for WeasyPrint {WEASYPRINT_VERSION}, not "
+                          f"{weasyprint.__version__} (run `make setup` to install the pinned version; re-check "
+                          "the repairs before changing the pin)")
     wp_document.draw_page = _draw_page
     wp_stream.Stream.marked = _marked
     wp_tags._build_box_tree = _build_box_tree
