@@ -3,6 +3,7 @@ large, photocopy is black on white with no hairlines; long handouts paginate wel
 
 from __future__ import annotations
 
+import collections
 import html
 import math
 import re
@@ -214,6 +215,36 @@ def test_large_print_never_hyphenates(layouts_built: LayoutsBuilt, slug: str, la
     assert [word for word in broken if word not in source] == []
 
 
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_line_spacing_is_1_5(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
+    """Between the baselines of consecutive lines of 18 pt text: 27 pt (1.5) within a paragraph,
+    more between blocks, never less (the running footer, an artifact, is set tighter to fit)."""
+    path = pdf_path(layouts_built, "large-print", slug, lang)
+    reader = pypdf.PdfReader(path)
+    gaps = collections.Counter()
+    for page in reader.pages:
+        size, runs = 0.0, []
+        for op, operands, ctm, tm, tags in walk(reader, page):
+            if op == "Tf":
+                size = float(operands[1])
+            elif op in ("Tj", "TJ") and "/Artifact" not in tags:
+                matrix = _multiply(tm, ctm)
+                runs.append((round(size * _scale(matrix), 2), matrix[5]))
+        gaps.update(round(abs(y2 - y1), 1) for (s1, y1), (s2, y2) in zip(runs, runs[1:])
+                    if s1 == s2 == 18 and abs(y2 - y1) > 0.01)
+    assert gaps.most_common(1)[0][0] == 27.0 and min(gaps) >= 27.0, sorted(gaps.items())
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_sets_nothing_in_capitals(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
+    """Every word printed in capitals is written so in the source (VRS, QR, AAFP): no heading,
+    label or emphasis is turned into capitals."""
+    source = set(re.findall(r"\w+", _printed_source(slug, lang)))
+    printed = set(re.findall(r"\w+", text_of(pdf_path(layouts_built, "large-print", slug, lang))))
+    capitals = {word for word in printed if word.isupper() and sum(c.isalpha() for c in word) >= 2}
+    assert capitals - source == set()
+
+
 def _words(path: Path):
     """(xMin, xMax, word) of every word on every page (pdftotext -bbox)."""
     html = text_of(path, "-bbox")
@@ -387,3 +418,38 @@ def test_french_review_date_is_written_the_french_way(layouts_built: LayoutsBuil
         text = re.sub(r"\s+", " ", text_of(pdf_path(layouts_built, layout, "vertebroplasty", "fr")))
         assert "Révisé par le Groupe de travail sur les services cliniques, Télésoins Nouvelle-Écosse, " \
                "le 1er décembre 2019." in text.replace("- ", "-"), layout
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A handout of eight sections, each a paragraph of another length and a captioned picture, so
+    that pictures fall at every height of the page, in letter and large print, in both languages."""
+    from .good_project import good_project
+
+    root = good_project(tmp_path_factory.mktemp("pictures"))
+    folder = root / "handouts" / "sample"
+    for lang, word, caption in (("en", "Sentence", "Picture {n}: hands and soap."),
+                                ("fr", "Phrase", "Image {n} : des mains et du savon.")):
+        text = (folder / f"{lang}.md").read_text(encoding="utf-8")
+        front = text[:text.index("\n---\n", 4) + 5]
+        sections = [f"## {word} {n}\n\n" + " ".join(f"{word} {k} of part {n} says one plain thing about soap."
+                                                   for k in range(1, 4 * n)) +
+                    f'\n\n![](hands.svg "{caption.format(n=n)}")\n' for n in range(1, 9)]
+        (folder / f"{lang}.md").write_text(front + "\n" + "\n".join(sections), encoding="utf-8")
+    summary = build(load_project(root), ["sample"], list(LANGS), ["letter", "large-print"], jobs=1)
+    assert not summary.failed, [o.message for o in summary.outcomes] + [str(p) for p in summary.problems]
+    return root / "output"
+
+
+@pytest.mark.parametrize("layout", ["letter", "large-print"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_picture_is_never_split_from_its_caption(pictures: Path, layout: str, lang: str) -> None:
+    path = pictures / lang / f"sample{'' if layout == 'letter' else '.' + layout}.pdf"
+    reader = pypdf.PdfReader(path)
+    drawn = [number for number, page in enumerate(reader.pages, start=1)
+             for op, operands, *_ in walk(reader, page) if op == "BDC" and str(operands[0]) == "/Figure"]
+    caption = {"en": "Picture", "fr": "Image"}[lang]
+    captioned = [number for number, text in enumerate(text_of(path).split("\f"), start=1)
+                 for _ in re.finditer(rf"\b{caption} \d+\s?:", text)]
+    assert len(captioned) == 8 and len(reader.pages) >= 3
+    assert drawn[:8] == captioned  # the eighth-and-later Figure is the QR code

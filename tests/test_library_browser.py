@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import itertools
 import json
 import os
@@ -208,8 +209,45 @@ def test_without_javascript_every_handout_is_listed(browser: str, built: Path) -
     assert dom.count('type="application/pdf"') == 2  # fever-children in two languages; vertebroplasty is print only
 
 
-def test_screenshot_renders(page: Page, tmp_path: Path) -> None:
-    shot = page.send("Page.captureScreenshot", format="png")
-    data = base64.b64decode(shot["data"])
-    assert data.startswith(b"\x89PNG") and len(data) > 5000
-    (tmp_path / "library.png").write_bytes(data)
+def _screenshot(page: Page, box: dict) -> list[tuple[int, int, int]]:
+    """The pixels (RGB) of a part of the page as the browser paints it."""
+    from PIL import Image
+
+    shot = page.send("Page.captureScreenshot", format="png", clip={**box, "scale": 1})
+    image = Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
+    return list(image.get_flattened_data())
+
+
+def _box(page: Page, selector: str, grow: int = 0) -> dict:
+    return page.evaluate(f"(r => ({{x: r.x - {grow}, y: r.y - {grow}, width: r.width + 2 * {grow}, "
+                         f"height: r.height + 2 * {grow}}}))(document.querySelector({json.dumps(selector)})"
+                         ".getBoundingClientRect())")
+
+
+def _near(pixel: tuple[int, int, int], colour: tuple[int, int, int], tolerance: int = 60) -> bool:
+    return sum(abs(a - b) for a, b in zip(pixel, colour)) <= tolerance
+
+
+def test_what_the_page_shows(page: Page) -> None:
+    """Painted, not just present in the DOM: the table's text is dark on white, and a link reached
+    with the keyboard gets a visible ring in the accent colour (#0b4a80) that was not there before."""
+    table = _screenshot(page, _box(page, "#handouts"))
+    assert sum(_near(p, (26, 26, 26), 150) for p in table) > 0.02 * len(table)  # text
+    assert sum(p == (255, 255, 255) for p in table) > 0.5 * len(table)  # on white
+
+    link = 'a[href="en/fever-children.pdf"]'
+    ring = _box(page, link, grow=6)
+    before = _screenshot(page, ring)
+    for _ in range(3):  # skip link, filter, then the first PDF link
+        page.key("Tab", "Tab", 9)
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "en/fever-children.pdf"
+    after = _screenshot(page, ring)
+    width, height = int(ring["width"]), int(ring["height"])
+
+    def edge(pixels: list) -> list:  # the outermost 5 pixels of the box: where the outline is drawn
+        return [p for i, p in enumerate(pixels) if min(i % width, i // width, width - 1 - i % width,
+                                                       height - 1 - i // width) < 5]
+
+    accent = (11, 74, 128)
+    assert sum(_near(p, accent) for p in edge(before)) < 0.05 * len(edge(before))
+    assert sum(_near(p, accent) for p in edge(after)) > 0.3 * len(edge(after))
