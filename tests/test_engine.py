@@ -62,13 +62,16 @@ def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
 
 
 def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner) -> None:
-    assert cli.invoke(main, ["build", "--project", str(project), "-j", "1"]).exit_code == 0
+    assert cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--layout", "large-print",
+                             "--lang", "en", "-j", "1"]).exit_code == 0
     import shutil
 
     shutil.rmtree(project / "handouts" / "fever-children")
-    result = cli.invoke(main, ["build", "--project", str(project), "--prune", "-j", "1"])
+    result = cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--lang", "en", "--prune",
+                               "-j", "1"])
     assert result.exit_code == 0, result.output
     assert "pruned   en/fever-children.pdf" in result.output
+    assert "pruned   en/fever-children.large-print.pdf" in result.output  # every layout, built now or not
     assert not list((project / "output").rglob("fever-children*.pdf"))
     manifest = json.loads((project / "output" / "manifest.json").read_text())
     assert all(entry["handout"] == "vertebroplasty" for entry in manifest["outputs"].values())
