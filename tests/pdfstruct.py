@@ -80,3 +80,20 @@ def embedded_fonts(data: bytes) -> dict[str, tuple[str, int]]:
             embedded = TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)
             found[str(font["/BaseFont"])] = (embedded["name"].getDebugName(6), embedded["head"].created)
     return found
+
+
+def malformed_marked_content(data: bytes) -> list[str]:
+    """Marked-content operators with the wrong operands (BMC takes a tag; BDC a tag and a property
+    list), as a PDF reader parses them: our verify's scan and the validator would read past them."""
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BMC" and not (len(operands) == 1 and isinstance(operands[0], NameObject)):
+                found.append(f"page {number}: BMC {operands}")
+            elif operator == b"BDC" and not (len(operands) == 2 and isinstance(operands[0], NameObject)
+                                             and isinstance(operands[1], (DictionaryObject, NameObject))):
+                found.append(f"page {number}: BDC {operands}")
+    return found

@@ -67,6 +67,7 @@ def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner
     import shutil
 
     shutil.rmtree(project / "handouts" / "fever-children")
+    (project / "output" / "en" / "fever-children.large-print.pdf").unlink()  # already deleted by hand
     result = cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--lang", "en", "--prune",
                                "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -74,7 +75,8 @@ def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner
     assert "pruned   en/fever-children.large-print.pdf" in result.output  # every layout, built now or not
     assert not list((project / "output").rglob("fever-children*.pdf"))
     manifest = json.loads((project / "output" / "manifest.json").read_text())
-    assert all(entry["handout"] == "vertebroplasty" for entry in manifest["outputs"].values())
+    kept = ["en/vertebroplasty.large-print.pdf", "en/vertebroplasty.pdf"]
+    assert sorted(manifest["outputs"]) == kept and all((project / "output" / path).is_file() for path in kept)
 
 
 def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_path: Path) -> None:
@@ -201,6 +203,10 @@ def test_manifest_merge_refuses_two_builds_of_one_output(tmp_path: Path, cli: Cl
     assert result.output == (f"Error: {second}: en/sample.pdf differs from the one in an earlier manifest "
                              "(were the shards built from the same sources?)\n")
     assert not merged.exists()
+    # A file that is not a manifest is named, with what is wrong with it.
+    second.write_text('{"outputs": ')
+    result = cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {second}: not a handouts manifest (Expecting")
     # The same output with the same bytes in both (a retried shard) merges.
     second.write_text(first.read_text())
     assert cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)]).exit_code == 0

@@ -21,7 +21,7 @@ from pipeline.verify import Expect, verify_pdf
 from pipeline.verify.checks import project_fonts
 
 from .conftest import ROOT
-from .pdfstruct import annotations, artifacts, embedded_fonts, tree
+from .pdfstruct import annotations, artifacts, embedded_fonts, malformed_marked_content, tree
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
 
@@ -81,6 +81,7 @@ def unrepaired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_repaired_structure_is_exact_and_valid(repaired: dict[str, bytes], name: str) -> None:
     data = repaired[name]
     assert tree(data) == (_as_tuples(CASES[name]["repaired"]),)
+    assert malformed_marked_content(data) == []
     report = verify_pdf(data, _expect(name), ROOT / "fonts")
     assert report.findings == []
     assert page.validate_pdf_bytes(data, profile="ua1").is_compliant
@@ -208,6 +209,7 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     assert sum(len(part) - 2 for part in table[2:] if part[0] == "TBody") == 120
     repeats = [content for props, content in artifacts(ours) if props == ""]
     assert len(repeats) >= 2 * 2  # two header cells on each continuation page
+    assert malformed_marked_content(ours) == []
     assert verify_pdf(ours, Expect("table", "en"), ROOT / "fonts").findings == []
     # Plain WeasyPrint: one Table (and one THead, read again) per page.
     (plain,) = tree(plain_weasyprint(tmp_path, {"table": _html("table", body)})["table"])
