@@ -97,3 +97,26 @@ def malformed_marked_content(data: bytes) -> list[str]:
                                              and isinstance(operands[1], (DictionaryObject, NameObject))):
                 found.append(f"page {number}: BDC {operands}")
     return found
+
+
+def table_headers(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """The /ID of every TH and the /Headers of every TD, in structure-tree order."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    heads: list[str] = []
+    cells: list[list[str]] = []
+
+    def walk(obj: Any) -> None:
+        obj = obj.get_object()
+        if not isinstance(obj, DictionaryObject):
+            return
+        if obj.get("/S") == "/TH":
+            heads.append(str(obj.get("/ID")))
+        elif obj.get("/S") == "/TD":
+            attributes = obj.get("/A")
+            cells.append([str(h) for h in (attributes.get_object().get("/Headers") or [])] if attributes else [])
+        for kid in _kids(obj):
+            if not isinstance(kid, (int, NumberObject)):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return heads, cells

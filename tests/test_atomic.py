@@ -79,7 +79,7 @@ def test_source_error_keeps_the_good_pdf(tmp_path: Path) -> None:
     result = _build(root, "--lang", "fr")
     assert result.exit_code == 1
     assert "error: handouts/sample/fr.md:4:1: 'revised': \"2019-13-01\" is not a date" in result.stderr
-    assert "skipped  fr/second.pdf" in result.output
+    assert "skipped  fr/second.pdf" in result.output and "0 built, 1 skipped, 0 failed" in result.output
     assert good.read_bytes() == before
     _assert_consistent(root / "output")
 

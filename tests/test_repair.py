@@ -21,7 +21,7 @@ from pipeline.verify import Expect, verify_pdf
 from pipeline.verify.checks import project_fonts
 
 from .conftest import ROOT
-from .pdfstruct import annotations, artifacts, embedded_fonts, malformed_marked_content, tree
+from .pdfstruct import annotations, artifacts, embedded_fonts, malformed_marked_content, table_headers, tree
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
 
@@ -210,6 +210,9 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     repeats = [content for props, content in artifacts(ours) if props == ""]
     assert len(repeats) >= 2 * 2  # two header cells on each continuation page
     assert malformed_marked_content(ours) == []
+    # Every cell, on every page, names the one header of its column, as it is on the first page.
+    heads, cells = table_headers(ours)
+    assert len(heads) == 2 and cells == [[heads[0]], [heads[1]]] * 120
     assert verify_pdf(ours, Expect("table", "en"), ROOT / "fonts").findings == []
     # Plain WeasyPrint: one Table (and one THead, read again) per page.
     (plain,) = tree(plain_weasyprint(tmp_path, {"table": _html("table", body)})["table"])
