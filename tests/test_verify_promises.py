@@ -112,3 +112,34 @@ def test_legal_text_printed_only_as_page_furniture_is_found(project_root: Path) 
     assert verify_pdf(pdf, expect, FONTS).findings == [
         f"the copyright line is not in the tagged text: {expect.copyright}",
         f"the permission notice is not in the tagged text: {expect.notice}"]
+
+
+def test_verify_judges_a_published_pdf_against_its_source(project_root: Path, tmp_path: Path) -> None:
+    """`handouts verify --json` on a PDF listed in the manifest: passes as built; once the source's
+    title changes, the same file fails, with the finding, in the JSON report and the exit status."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    root = tmp_path / "project"
+    shutil.copytree(project_root, root, ignore=shutil.ignore_patterns("output"))
+    assert CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "fr", "--layout", "letter",
+                                     "-j", "1"]).exit_code == 0
+    pdf = root / "output" / "fr" / "sample.pdf"
+    result = CliRunner().invoke(main, ["verify", "--json", "--project", str(root), str(pdf)])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.output)
+    assert report == {"path": str(pdf), "ok": True, "pages": report["pages"], "validator": report["validator"],
+                      "findings": []}
+    assert report["pages"] >= 1 and report["validator"].endswith(" passed, 0 failed")
+    french = root / "handouts" / "sample" / "fr.md"
+    french.write_text(french.read_text(encoding="utf-8").replace("title: Se laver les mains", "title: Les mains"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", "--json", "--project", str(root), str(pdf)])
+    assert result.exit_code == 1
+    (report,) = json.loads(result.output)
+    assert report["ok"] is False
+    assert report["findings"] == ['dc:title is "Se laver les mains", not the handout title "Les mains"']
