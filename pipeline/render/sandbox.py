@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..project.config import Project
+from .greyscale import PictureError, greyscale
 
 
 _LOGGER = logging.getLogger("weasyprint")
@@ -23,11 +24,15 @@ def _refused(message: str) -> FatalURLFetchingError:
 
 
 class SandboxFetcher(URLFetcher):
-    """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes."""
+    """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes.
 
-    def __init__(self, project: Project) -> None:
+    `greyscale`: every picture is handed over in greys (a layout for copiers), converted in
+    memory as it is read, so nothing is written and no colour copy is cached."""
+
+    def __init__(self, project: Project, greyscale: bool = False) -> None:
         super().__init__(allow_redirects=False, fail_on_errors=True)
         self.allowed = [project.handouts_dir.resolve(), project.layouts_dir.resolve(), project.fonts_dir.resolve()]
+        self.greyscale = greyscale
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -46,4 +51,9 @@ class SandboxFetcher(URLFetcher):
         except OSError as error:
             raise _refused(f'cannot read "{raw}": {error.strerror}') from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if self.greyscale:
+            try:
+                body, mime = greyscale(body, mime)
+            except PictureError as error:
+                raise _refused(f'cannot print "{raw}" in greys: {error}') from None
         return URLFetcherResponse(url, body, {"Content-Type": mime})

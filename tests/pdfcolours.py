@@ -1,0 +1,138 @@
+"""Every colour a PDF paints, read from its content streams: fill, stroke and text colours (the
+colour operators in each colour space), shadings (gradients), patterns, Form XObjects (SVG
+pictures) and images (colour space, then every sample when the space has colour channels)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObject
+
+# (where, what, colour space family, components): one painted colour.
+Colour = tuple[str, str, str, tuple[float, ...]]
+
+
+def _space(resources: DictionaryObject, name: Any) -> Any:
+    """A colour space operand (a device name or a resource name) as its definition."""
+    if str(name) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern", "/G", "/RGB", "/CMYK"):
+        return NameObject({"/G": "/DeviceGray", "/RGB": "/DeviceRGB", "/CMYK": "/DeviceCMYK"}.get(str(name), str(name)))
+    spaces = (resources.get("/ColorSpace") or DictionaryObject()).get_object()
+    return spaces[str(name)].get_object()
+
+
+def family(space: Any) -> tuple[str, int]:
+    """A colour space's family and number of components."""
+    space = space.get_object() if hasattr(space, "get_object") else space
+    if isinstance(space, ArrayObject):
+        kind = str(space[0])
+        if kind == "/ICCBased":
+            channels = int(space[1].get_object()["/N"])
+            return {1: "/DeviceGray", 3: "/DeviceRGB", 4: "/DeviceCMYK"}[channels], channels
+        if kind in ("/Indexed", "/Separation", "/DeviceN", "/Pattern"):
+            return kind, 1
+        return kind, 3
+    kind = str(space)
+    return kind, {"/DeviceGray": 1, "/DeviceRGB": 3, "/DeviceCMYK": 4}.get(kind, 0)
+
+
+def is_grey(kind: str, values: tuple[float, ...]) -> bool:
+    """A colour with no hue: equal RGB channels, CMYK with black ink only, or any grey."""
+    if kind == "/DeviceGray":
+        return True
+    if kind == "/DeviceRGB":
+        return max(values) - min(values) < 1e-6
+    if kind == "/DeviceCMYK":
+        return max(values[:3]) < 1e-6
+    return False
+
+
+def _image(where: str, image: Any) -> Iterator[Colour]:
+    kind, _ = family(image.get("/ColorSpace", NameObject("/DeviceGray")))
+    if image.get("/ImageMask"):
+        return  # a stencil: painted in the current fill colour, already read
+    if kind == "/DeviceGray":
+        yield where, "image", kind, (0.0,)
+        return
+    pil = image.decode_as_image().convert("RGB")
+    hues = {pixel for pixel in pil.getdata() if not pixel[0] == pixel[1] == pixel[2]}
+    yield where, "image", kind, tuple(float(c) / 255 for c in next(iter(hues))) if hues else (0.0, 0.0, 0.0)
+
+
+def _shading(where: str, shading: Any) -> Iterator[Colour]:
+    shading = shading.get_object()
+    kind, channels = family(shading["/ColorSpace"])
+    functions = shading.get("/Function")
+    todo = list(functions) if isinstance(functions, ArrayObject) else [functions] if functions else []
+    while todo:
+        function = todo.pop().get_object()
+        for key in ("/C0", "/C1"):
+            if key in function:
+                yield where, "shading", kind, tuple(float(v) for v in function[key])
+        todo.extend(function.get("/Functions") or [])
+        if "/Range" in function and int(function.get("/FunctionType", 0)) == 0:
+            yield where, "sampled shading", kind, (0.0, 1.0, 2.0)  # sampled colours: not checked, so not grey
+    if "/Function" not in shading:
+        yield where, "shading without function", kind, (0.0, 1.0, 2.0)
+
+
+def _pattern(where: str, pattern: Any, reader: pypdf.PdfReader) -> Iterator[Colour]:
+    pattern = pattern.get_object()
+    if int(pattern.get("/PatternType", 1)) == 2:
+        yield from _shading(where, pattern["/Shading"])
+    else:
+        yield from _stream(where, pattern, pattern.get("/Resources", DictionaryObject()).get_object(), reader)
+
+
+def _stream(where: str, content: Any, resources: DictionaryObject, reader: pypdf.PdfReader,
+            seen: set[int] | None = None) -> Iterator[Colour]:
+    seen = set() if seen is None else seen
+    spaces = {"fill": NameObject("/DeviceGray"), "stroke": NameObject("/DeviceGray")}
+    fixed = {"g": ("fill", "/DeviceGray"), "G": ("stroke", "/DeviceGray"), "rg": ("fill", "/DeviceRGB"),
+             "RG": ("stroke", "/DeviceRGB"), "k": ("fill", "/DeviceCMYK"), "K": ("stroke", "/DeviceCMYK")}
+    for operands, operator in ContentStream(content, reader).operations:
+        op = operator.decode()
+        if op in fixed:
+            what, kind = fixed[op]
+            yield where, what, kind, tuple(float(v) for v in operands)
+        elif op in ("cs", "CS"):
+            spaces["fill" if op == "cs" else "stroke"] = _space(resources, operands[0])
+        elif op in ("sc", "scn", "SC", "SCN"):
+            what = "fill" if op in ("sc", "scn") else "stroke"
+            kind, _ = family(spaces[what])
+            if kind == "/Pattern":
+                patterns = resources["/Pattern"].get_object()
+                yield from _pattern(f"{where} pattern {operands[-1]}", patterns[str(operands[-1])], reader)
+            else:
+                yield where, what, kind, tuple(float(v) for v in operands)
+        elif op == "sh":
+            yield from _shading(where, resources["/Shading"].get_object()[str(operands[0])])
+        elif op == "Do":
+            ref = resources["/XObject"].get_object().raw_get(str(operands[0]))
+            xobject = ref.get_object()
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+            if xobject["/Subtype"] == "/Image":
+                yield from _image(f"{where} image {operands[0]}", xobject)
+            else:
+                inner = xobject.get("/Resources", resources).get_object()
+                yield from _stream(f"{where} form {operands[0]}", xobject, inner, reader, seen)
+        elif op == "BI":
+            yield where, "inline image", "unknown", (0.0, 1.0, 2.0)
+
+
+def colours(path: Path) -> list[Colour]:
+    """Every colour painted on every page of the PDF at `path`."""
+    reader = pypdf.PdfReader(path)
+    found: list[Colour] = []
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources", DictionaryObject()).get_object()
+        found.extend(_stream(f"page {number}", page.get_contents(), resources, reader))
+    return found
+
+
+def not_grey(path: Path) -> list[Colour]:
+    return [colour for colour in colours(path) if not is_grey(colour[2], colour[3])]
