@@ -40,10 +40,11 @@ def _half_text(path: Path, page: int, right: bool) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_booklet_is_imposed_in_saddle_stitch_order(editions: Path, lang: str) -> None:
-    letter = pypdf.PdfReader(editions / lang / "vertebroplasty.pdf")
+    """The half-page edition's pages, two to a side of landscape letter, in saddle-stitch order."""
+    half = pypdf.PdfReader(editions / lang / "vertebroplasty.half-page.pdf")
     path = editions / lang / "vertebroplasty.booklet.pdf"
     booklet = pypdf.PdfReader(path)
-    pages = len(letter.pages)
+    pages = len(half.pages)
     assert len(booklet.pages) == -(-pages // 4) * 2
     for sheet in booklet.pages:
         assert (float(sheet.mediabox.width), float(sheet.mediabox.height)) == (792, 612)
@@ -63,9 +64,9 @@ def test_booklet_is_print_only(editions: Path) -> None:
     assert reader.xmp_metadata is None or b"pdfuaid" not in reader.xmp_metadata.stream.get_data()
     assert "/StructTreeRoot" not in reader.trailer["/Root"]
     assert reader.metadata.subject == ("Print-only booklet, not accessible: the accessible edition is "
-                                       "output/en/vertebroplasty.pdf.")
+                                       "output/en/vertebroplasty.half-page.pdf.")
     entry = json.loads((editions / "manifest.json").read_text())["outputs"]["en/vertebroplasty.booklet.pdf"]
-    assert entry["pdfua"] is False and entry["verify"] == "pass before imposition (letter)"
+    assert entry["pdfua"] is False and entry["verify"] == "pass before imposition (half-page)"
 
 
 def test_bilingual_is_one_tagged_document_in_two_languages(editions: Path) -> None:

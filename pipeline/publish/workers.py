@@ -79,7 +79,7 @@ def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
             raise SourceError([p for p in problems if not p.warning])
         source = handout.versions[target.lang].file
         budget = page_budget(project, handout, render_layout.name)
-        typeset = _renderer().render(rendered.html, render_layout, handout.folder, source, identifier,
+        typeset = _renderer().typeset(rendered.html, render_layout, handout.folder, source, identifier,
                                      Goal(budget, project.config.last_page_fill))
         pdf = typeset.pdf
         report = verify_pdf(pdf, Expect.of(rendered), project.fonts_dir, target.path)

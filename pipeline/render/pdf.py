@@ -121,8 +121,18 @@ class Renderer:
         own = len(layout.stylesheets)
         return self._css[key][:own] + [self._css[key][own + layout.fit.index(step)] for step in steps]
 
-    def render(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes,
-               goal: Goal | None = None) -> Typeset:
+    def render(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes) -> bytes:
+        """The PDF of one document, as it comes (no page budget)."""
+        return self.typeset(html, layout, base, source, identifier).pdf
+
+    def measure(self, html: str, layout: Layout, base: Path) -> Fill:
+        """How full the pages of one document would be, without copy-fitting: laid out, no PDF written."""
+        from .fit import measure
+
+        return measure(self._layout(html, layout, base, ()))
+
+    def typeset(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes,
+                goal: Goal | None = None) -> Typeset:
         """Render one document; any WeasyPrint error, refused resource or foreign glyph fails it.
 
         With a `goal`, a document one page over budget or with a nearly empty last page is laid

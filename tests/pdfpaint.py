@@ -1,9 +1,14 @@
-"""Every colour a PDF paints, read from its content streams: fill, stroke and text colours (the
-colour operators in each colour space), shadings (gradients), patterns, Form XObjects (SVG
-pictures) and images (colour space, then every sample when the space has colour channels)."""
+"""What a PDF paints, read from its content streams, for tests.
+
+Colours: fill, stroke and text colours (the colour operators in each colour space), shadings
+(gradients), patterns, Form XObjects (SVG pictures) and images (colour space, then every sample
+when the space has colour channels). Text: every run's printed size (font size through the text
+and transformation matrices), baseline, and the structure element it belongs to."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -136,3 +141,120 @@ def colours(path: Path) -> list[Colour]:
 
 def not_grey(path: Path) -> list[Colour]:
     return [colour for colour in colours(path) if not is_grey(colour[2], colour[3])]
+
+
+# --- text -------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One text-showing operator: where, how big as printed, and what it belongs to."""
+
+    page: int
+    size: float          # points, as printed
+    x: float
+    y: float             # baseline, points from the bottom of the sheet
+    artifact: bool       # inside /Artifact marked content (running header or footer)
+    element: int | None  # object number of its structure element (None: untagged)
+    block: str           # that element's nearest block-level structure type: P, H1, LBody, TD...
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    """PDF matrix product a × b ([a b c d e f])."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+_INLINE = {"/Span", "/Link", "/Lbl", "/Em", "/Strong", "/Quote", "/Reference", "/Code", "/NonStruct"}
+
+
+def _blocks(reader: pypdf.PdfReader) -> dict[tuple[int, int], tuple[int, str]]:
+    """(StructParents key, MCID) → (element object number, its block type), from the ParentTree."""
+    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    if root is None:
+        return {}
+    nums = root.get_object()["/ParentTree"].get_object().get("/Nums", [])
+    found = {}
+    for index in range(0, len(nums), 2):
+        value = nums[index + 1].get_object()
+        if not isinstance(value, ArrayObject):
+            continue
+        for mcid, ref in enumerate(value):
+            if ref is None or not hasattr(ref, "idnum"):
+                continue
+            element = ref.get_object()
+            while str(element.get("/S")) in _INLINE and "/P" in element:
+                ref = element.raw_get("/P")
+                element = ref.get_object()
+            found[(int(nums[index]), mcid)] = (ref.idnum, str(element.get("/S")))
+    return found
+
+
+def text_runs(path: Path) -> list[Run]:
+    """Every run of text on every page, in painting order."""
+    reader = pypdf.PdfReader(path)
+    blocks = _blocks(reader)
+    runs = []
+    for number, page in enumerate(reader.pages, start=1):
+        key = page.get("/StructParents")
+        ctm, stack, tags = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], []
+        tm = line = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        size, leading = 0.0, 0.0
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            op = operator.decode()
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif op == "BT":
+                tm = line = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+            elif op == "Tm":
+                tm = line = [float(v) for v in operands]
+            elif op in ("Td", "TD"):
+                if op == "TD":
+                    leading = -float(operands[1])
+                tm = line = _multiply([1, 0, 0, 1, float(operands[0]), float(operands[1])], line)
+            elif op in ("T*", "'", '"'):
+                tm = line = _multiply([1, 0, 0, 1, 0, -leading], line)
+            elif op == "TL":
+                leading = float(operands[0])
+            elif op == "Tf":
+                size = float(operands[1])
+            elif op in ("BDC", "BMC"):
+                mcid = operands[1].get("/MCID") if op == "BDC" and isinstance(operands[1], DictionaryObject) else None
+                tags.append((str(operands[0]), None if mcid is None else int(mcid)))
+            elif op == "EMC" and tags:
+                tags.pop()
+            if op in ("Tj", "TJ", "'", '"'):
+                matrix = _multiply(tm, ctm)
+                printed = size * math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]))
+                mcid = next((m for _, m in reversed(tags) if m is not None), None)
+                element, block = blocks.get((int(key), mcid), (None, "")) if key is not None and mcid is not None \
+                    else (None, "")
+                runs.append(Run(number, round(printed, 2), round(matrix[4], 2), round(matrix[5], 2),
+                                any(tag == "/Artifact" for tag, _ in tags), element, block))
+    return runs
+
+
+def line_spacings(runs: list[Run], skip: tuple[str, ...] = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")) -> list[
+        tuple[float, Run]]:
+    """(distance between consecutive baselines ÷ text size, run) for the lines of each tagged
+    block of running text on each page (headings skipped: they are set tighter on purpose)."""
+    lines: dict[tuple[int, int], dict[float, float]] = {}
+    first: dict[tuple[int, int], Run] = {}
+    for run in runs:
+        if run.artifact or run.element is None or run.block in skip:
+            continue
+        key = (run.page, run.element)
+        baselines = lines.setdefault(key, {})
+        baselines[run.y] = max(baselines.get(run.y, 0.0), run.size)
+        first.setdefault(key, run)
+    spacings = []
+    for key, baselines in lines.items():
+        ys = sorted(baselines)
+        for low, high in zip(ys, ys[1:]):
+            if high - low > 0.5:  # the same line, drawn in two runs
+                spacings.append(((high - low) / max(baselines[low], baselines[high]), first[key]))
+    return spacings
