@@ -62,7 +62,7 @@ def _image(where: str, image: Any) -> Iterator[Colour]:
         yield where, "image", kind, (0.0,)
         return
     pil = image.decode_as_image().convert("RGB")
-    hues = {pixel for pixel in pil.getdata() if not pixel[0] == pixel[1] == pixel[2]}
+    hues = {pixel for pixel in pil.get_flattened_data() if not pixel[0] == pixel[1] == pixel[2]}
     yield where, "image", kind, tuple(float(c) / 255 for c in next(iter(hues))) if hues else (0.0, 0.0, 0.0)
 
 
@@ -95,10 +95,18 @@ def _stream(where: str, content: Any, resources: DictionaryObject, reader: pypdf
             seen: set[int] | None = None) -> Iterator[Colour]:
     seen = set() if seen is None else seen
     spaces = {"fill": NameObject("/DeviceGray"), "stroke": NameObject("/DeviceGray")}
+    tags: list[str] = []
+    base = where
     fixed = {"g": ("fill", "/DeviceGray"), "G": ("stroke", "/DeviceGray"), "rg": ("fill", "/DeviceRGB"),
              "RG": ("stroke", "/DeviceRGB"), "k": ("fill", "/DeviceCMYK"), "K": ("stroke", "/DeviceCMYK")}
     for operands, operator in ContentStream(content, reader).operations:
         op = operator.decode()
+        if op in ("BDC", "BMC"):
+            tags.append(str(operands[0]))
+        elif op == "EMC" and tags:
+            tags.pop()
+        # Colours painted inside a picture (tagged Figure content) say so.
+        where = f"{base} figure" if "/Figure" in tags else base
         if op in fixed:
             what, kind = fixed[op]
             yield where, what, kind, tuple(float(v) for v in operands)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import HandoutsError, Problem, SourceError, VerifyError
 from ..project.config import Project, load_project
-from ..project.layouts import load_layout
+from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
 from ..source.model import load_handout, page_budget
 from .budget import booklet_fields, budget_problems, print_fields
@@ -95,7 +95,9 @@ def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
             raise HandoutsError(f"not published{kept}, --strict: " + "; ".join(str(p) for p in found))
         if layout.imposes:
             accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
-            pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
+            width, height = PAPERS[layout.sheet_paper(project.paper)][1]
+            sheet = (height, width) if layout.orientation == "landscape" else (width, height)
+            pdf = impose(pdf, sheet, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
                 path=f"output/{accessible}"), identifier)
             printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
         atomic_write(out, pdf)

@@ -1,5 +1,4 @@
-"""Booklet imposition: half-size pages 2-up at 100 % on a landscape sheet of twice their width, in
-saddle-stitch order (pypdf)."""
+"""Booklet imposition: half-size pages 2-up at 100 % on a landscape sheet, in saddle-stitch order (pypdf)."""
 
 from __future__ import annotations
 
@@ -23,22 +22,25 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     return sides
 
 
-def impose(pdf: bytes, title: str, note: str, identifier: bytes) -> bytes:
+def impose(pdf: bytes, sheet: tuple[float, float], title: str, note: str, identifier: bytes) -> bytes:
     """A print-only booklet of `pdf`, whose pages are all one size: each pair side by side, unscaled,
-    on a sheet twice as wide (half-letter on landscape letter, A5 on landscape A4). It makes no
-    PDF/UA claim: `note` (in its metadata) says where the accessible edition is. The print dialog
-    starts at 100 %, double-sided, flipped on the short edge. `identifier` becomes the file /ID,
-    so equal inputs give equal bytes."""
+    centred on a `sheet` (width, height in points: half-letter pages fill landscape letter
+    exactly; A5 pages leave 0.5 mm each side of landscape A4). It makes no PDF/UA claim: `note`
+    (in its metadata) says where the accessible edition is. The print dialog starts at 100 %,
+    double-sided, flipped on the short edge. `identifier` becomes the file /ID, so equal inputs
+    give equal bytes."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     writer = pypdf.PdfWriter()
     box = reader.pages[0].mediabox
     width, height = float(box.width), float(box.height)
+    left_x, bottom = (sheet[0] - 2 * width) / 2, (sheet[1] - height) / 2
     for left, right in saddle_stitch_order(len(reader.pages)):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        side = PageObject.create_blank_page(width=sheet[0], height=sheet[1])
         for slot, index in enumerate((left, right)):
             if index is not None:
-                sheet.merge_transformed_page(reader.pages[index], Transformation().translate(slot * width, 0))
-        writer.add_page(sheet)
+                side.merge_transformed_page(reader.pages[index],
+                                            Transformation().translate(left_x + slot * width, bottom))
+        writer.add_page(side)
     for page in writer.pages:
         page.compress_content_streams()
     writer.add_metadata({"/Title": title, "/Subject": note, "/Producer": "handouts (booklet imposition)"})

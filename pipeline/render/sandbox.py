@@ -23,6 +23,16 @@ def _refused(message: str) -> FatalURLFetchingError:
     return FatalURLFetchingError(message)
 
 
+class _Read(URLFetcherResponse):
+    """A response with no file behind it. For a file: URL WeasyPrint would otherwise embed a raster
+    image by reading the file again when it writes the PDF, not the bytes the fetcher handed over
+    (the greys of a photocopy, or a file changed in between)."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class SandboxFetcher(URLFetcher):
     """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes.
 
@@ -56,4 +66,4 @@ class SandboxFetcher(URLFetcher):
                 body, mime = greyscale(body, mime)
             except PictureError as error:
                 raise _refused(f'cannot print "{raw}" in greys: {error}') from None
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
+        return _Read(url, body, {"Content-Type": mime})
