@@ -63,8 +63,13 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @project_option
 def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> None:
-    """Check the sources of every handout (or only SLUGS) without rendering anything."""
+    """Check the sources of every handout (or only SLUGS) without rendering anything.
+
+    Pages against each layout's page budget come from the last build, for the PDFs whose
+    inputs have not changed since (a build measures them).
+    """
     from .checks.run import check_all
+    from .publish.budget import measured
     from .source.model import handout_slugs
 
     try:
@@ -75,12 +80,15 @@ def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> No
         errors, _ = _print_problems(error.problems, strict)
         click.echo(f"Checked 0 handout(s): {errors} error(s).")
         raise SystemExit(1) from None
+    pages, found = measured(project, checked.handouts)
     for review in checked.reviews:
         for version in review.versions:
             click.echo(version.line())
         for note in review.notes:
             click.echo(f"note: {note}", err=True)
-    errors, warnings = _print_problems(checked.problems, strict)
+    for line in pages:
+        click.echo(line)
+    errors, warnings = _print_problems(checked.problems + found, strict)
     click.echo(f"Checked {len(selected)} handout(s): {errors} error(s), {warnings} warning(s).")
     if errors:
         raise SystemExit(1)
@@ -115,8 +123,10 @@ class _Printer:
         if outcome.status == "failed":
             self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
         elif outcome.status == "built":
+            from .publish.budget import describe
+
             entry = outcome.entry or {}
-            self._line(f"built    {target.path}  ({entry.get('pages')} pages, {entry.get('bytes', 0) / 1024:.0f} KB, "
+            self._line(f"built    {target.path}  ({describe(entry)}; {entry.get('bytes', 0) / 1024:.0f} KB, "
                        f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
         elif not self.terminal:
             self._line(f"skipped  {target.path}  (up to date)")
@@ -268,12 +278,14 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @project_option
 def status(as_json: bool, project_path: Path | None) -> None:
-    """Show every handout: languages, revisions, translation, review due, readability, last build.
+    """Show every handout: languages, revisions, translation, review due, readability, last build;
+    then, per layout, the pages against the page budget and the sheets of paper each printed
+    copy takes (double-sided; a booklet's sheets are folded).
 
     A review is due a number of years after the handout's review.date (handouts.yml's
     'review_interval_years', default 3); overdue reviews are shown in red.
     """
-    from .publish.status import collect, table
+    from .publish.status import collect, print_table, table
 
     project = _project(project_path)
     rows = collect(project)
@@ -282,6 +294,11 @@ def status(as_json: bool, project_path: Path | None) -> None:
         return
     for line in table(rows, project.config.languages):
         click.echo(line)
+    printing = print_table(rows, project.config.languages, project.config.layout)
+    if printing:
+        click.echo()
+        for line in printing:
+            click.echo(line)
 
 
 @main.command()
@@ -328,7 +345,8 @@ def list_layouts(project_path: Path | None) -> None:
     """List the print layouts: paper, orientation, PDF/UA claim and what each is for.
 
     A plain 'handouts build' makes the layouts listed under 'layouts' in handouts.yml
-    (marked *); 'handouts build --layout NAME' makes any other.
+    (marked *); 'handouts build --layout NAME' makes any other. A print-only layout (the
+    booklet) is built with the accessible layout it is made from.
     """
     from .project.layouts import available, load_layout
 
@@ -337,8 +355,9 @@ def list_layouts(project_path: Path | None) -> None:
     for name in available(project.layouts_dir):
         layout = load_layout(project.layouts_dir, name)
         mark = "*" if name in project.config.layouts else " "
-        rows.append((f"{mark} {name}", layout.paper, layout.orientation,
-                     "PDF/UA-1" if layout.pdfua else "no PDF/UA", layout.description))
+        claim = "PDF/UA-1" if layout.pdfua else "no PDF/UA" + (f" (see {layout.imposes})" if layout.imposes else "")
+        rows.append((f"{mark} {name}", layout.sheet_paper(project.paper), layout.orientation, claim,
+                     layout.description))
     header = ("  LAYOUT", "PAPER", "ORIENTATION", "CLAIM", "DESCRIPTION")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:

@@ -19,11 +19,12 @@ from pipeline.project.config import load_project
 from pipeline.errors import SourceError
 
 from .conftest import ROOT, copy_project
+from .pdfpaint import not_grey
 
 SLUGS = ("vertebroplasty", "fever-children")
 LANGS = ("en", "fr")
-LAYOUTS = ("letter", "a4", "large-print", "photocopy")
-PAPER = {"letter": (612, 792), "a4": (595.28, 841.89)}
+LAYOUTS = ("letter", "a4", "large-print", "photocopy", "half-page")
+PAPER = {"letter": (612, 792), "a4": (595.28, 841.89), "half-page": (396, 612)}
 CASES = [(layout, slug, lang) for layout in LAYOUTS for slug in SLUGS for lang in LANGS]
 
 
@@ -117,7 +118,7 @@ def test_builds_and_verifies(layouts_built: LayoutsBuilt, layout: str, slug: str
     entry = json.loads((output / "manifest.json").read_text())["outputs"][path.relative_to(output).as_posix()]
     assert entry["layout"] == layout and entry["pdfua"] is True and entry["verify"] == "pass"
     box = pypdf.PdfReader(path).pages[0].mediabox
-    paper = "a4" if layout == "a4" else "letter"
+    paper = layout if layout in PAPER else "letter"
     assert (float(box.width), float(box.height)) == pytest.approx(PAPER[paper], abs=0.5)
 
 
@@ -308,6 +309,46 @@ def test_photocopy_keeps_the_edges_clear(layouts_built: LayoutsBuilt, slug: str,
     """No text (running footer included) within 0.75 in of the paper's edge; copiers lose 0.5 in."""
     for (width, height), (x0, y0, x1, y1), word in _word_boxes(pdf_path(layouts_built, "photocopy", slug, lang)):
         assert x0 >= 54 and y0 >= 54 and x1 <= width - 54 and y1 <= height - 54, word
+
+
+def test_photocopy_pictures_are_grey(layouts_built: Path) -> None:
+    """The pictures too (the spine and the thermometer are drawn in colour): every colour the
+    photocopy PDFs paint is a grey."""
+    for slug in SLUGS:
+        for lang in LANGS:
+            assert not_grey(pdf_path(layouts_built, "photocopy", slug, lang)) == [], (slug, lang)
+
+
+# --- printing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
+def test_print_dialog_starts_double_sided(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+    reader = pypdf.PdfReader(pdf_path(layouts_built, layout, slug, lang))
+    assert len(reader.pages) > 1
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipLongEdge"
+
+
+def _fills(path: Path) -> list[float]:
+    """How far down its text area each page is printed, read with poppler: the lowest word above
+    the running footer, from the top of the first page's text to the top of the footer."""
+    html = text_of(path, "-bbox")
+    pages = []
+    for page in html.split("<page ")[1:]:
+        words = [(float(m[1]), float(m[2]), m[3]) for m in re.finditer(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)]
+        footer = max(top for top, _, word in words if word == "Page")
+        pages.append((min(top for top, _, _ in words), max(bottom for _, bottom, _ in words if bottom < footer - 1),
+                      footer))
+    top = pages[0][0]
+    return [(bottom - top) / (footer - top) for _, bottom, footer in pages]
+
+
+@pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
+def test_no_page_is_left_mostly_empty(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+    """A block kept whole (a table, the About block) must not leave the page before it mostly
+    empty: every page but the last is at least half full."""
+    fills = _fills(pdf_path(layouts_built, layout, slug, lang))
+    assert min(fills[:-1]) >= 0.5, [f"{fill:.0%}" for fill in fills]
 
 
 # --- configuration ----------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_affected(tmp_path: Path) -> None:
     assert affected(tmp_path, [tmp_path / "handouts" / "a" / ".en.md.swp", tmp_path / "output" / "x.pdf"]) == set()
 
 
-def _fake_make_target(target, digest):
+def _fake_make_target(target, digest, strict=False):
     """Stands in for rendering (tested elsewhere): the watcher is what is tested here."""
     from pipeline.publish import workers
     from pipeline.publish.manifest import atomic_write, sha256_file

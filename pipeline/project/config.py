@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Literal
 
 import pydantic
 
 from ..errors import Problem, SourceError
-from .layouts import available
+from .layouts import available, project_paper
 from .schema import Localized, Strict, Text, load_file, localized_gaps
 
 CONFIG_NAME = "handouts.yml"
@@ -99,6 +100,12 @@ class Config(Strict):
         return value
     # A handout is due for clinical review this many years after its review.date.
     review_interval_years: int = pydantic.Field(default=3, ge=1, le=10)
+    # Pages a handout may fill in each layout (layout name: pages), unless its handout.yml says
+    # otherwise with `pages:`. Over budget is a warning (an error with --strict).
+    page_budget: dict[str, pydantic.PositiveInt] = {}
+    # A last page filled less than this share of its text area is a warning (copy-fitting first
+    # tries to pull it back onto the pages before).
+    last_page_fill: float = pydantic.Field(default=0.25, ge=0, le=1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,6 +131,11 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    @functools.cached_property
+    def paper(self) -> str:
+        """The paper the project prints on (its default layout's): letter, a4 or legal."""
+        return project_paper(self.layouts_dir, self.config.layout)
+
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds a handouts.yml."""
@@ -143,7 +155,8 @@ def load_project(root: Path) -> Project:
         problems.append(Problem("fonts/", "not found: a project needs its fonts folder",
                                 hint="restore fonts/ from the repository"))
     known = available(root / "layouts")
-    for path, name in [(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]:
+    for path, name in ([(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]
+                       + [(("page_budget", n), n) for n in config.page_budget]):
         if name not in known:
             line, column = doc.mark(path)
             problems.append(Problem(display, f'there is no layout "{name}" in layouts/', line, column,

@@ -15,6 +15,7 @@ from ..project.config import Project
 from ..project.layouts import load_layout
 from ..source.model import handout_slugs
 from . import workers
+from .budget import budget_problems
 from .library import write_index
 from .manifest import MANIFEST, read_manifest, sha256_file, write_manifest
 from .plan import Target, in_shard, input_digest, plan, shared_digest
@@ -82,6 +83,11 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
     progress = progress or Progress()
     handouts, problems = load_all(project, slugs)
     loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
+    for name in list(loaded):
+        # A booklet's metadata names its accessible edition: that one is built with it.
+        source = loaded[name].imposes
+        if source and source not in loaded:
+            loaded[source] = load_layout(project.layouts_dir, source)
     targets = [t for t in plan(project, slugs, langs, loaded, handouts) if in_shard(t, shard)]
     output = project.output_dir
     output.mkdir(parents=True, exist_ok=True)
@@ -98,6 +104,8 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             if (not force and previous and previous.get("input_digest") == digest
                     and sha256_file(output / target.path) == previous.get("sha256")):
                 outcomes.append(Outcome(target, "skipped", entry=previous))
+                if not loaded[target.layout].imposes:  # what the build that made it found, said again
+                    problems += budget_problems(project, handouts[target.slug], target.lang, target.layout, previous)
             else:
                 todo.append((target, digest))
         # Workers start warming up (imports, fonts, CSS) while this process checks the bodies.
@@ -110,8 +118,9 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             progress.start(len(todo))
             for outcome in outcomes:
                 progress.done(outcome)
-            for outcome in workers.run(project, todo, pool):
+            for outcome in workers.run(project, todo, pool, strict):
                 outcomes.append(outcome)
+                problems += outcome.problems
                 if outcome.entry:
                     entries[outcome.target.path] = outcome.entry
                 progress.done(outcome)

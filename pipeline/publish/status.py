@@ -16,6 +16,7 @@ from ..checks import reviews
 from ..checks.reviews import add_years
 from ..project.config import Project
 from ..source.model import Handout, handout_slugs, load_handout
+from .budget import brief
 from .manifest import read_manifest
 
 DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
@@ -140,6 +141,39 @@ def table(rows: list[Row], langs: list[str]) -> list[str]:
               for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     for cells in cells_by_row:
+        lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
+                               for (text, color), w in zip(cells, widths)).rstrip())
+    return lines
+
+
+def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[str]:
+    """Pages against budget and sheets of paper per printed copy, per handout, layout and language
+    (from the last build): over budget in red, a copy-fitted handout noted."""
+    header = ["PRINTING", "LAYOUT"] + [f"{lang.upper()} PAGES, SHEETS PER COPY" for lang in langs]
+    table: list[list[tuple[str, str | None]]] = []
+    for row in rows:
+        layouts: dict[str, dict[str, dict[str, Any]]] = {}
+        for entry in row.outputs:
+            if entry.get("built") and "sheets" in entry:
+                layouts.setdefault(entry["layout"], {})[entry["lang"]] = entry
+        for number, layout in enumerate(sorted(layouts, key=lambda name: (name != default_layout, name))):
+            cells: list[tuple[str, str | None]] = [(row.slug if number == 0 else "", None), (layout, None)]
+            for lang in langs:
+                entry = layouts[layout].get(lang)
+                if entry is None:
+                    cells.append(("-", None))
+                    continue
+                sheets = entry["sheets"]
+                text = f"{brief(entry)}" if entry.get("booklet_pages") else \
+                    f"{brief(entry)}, {sheets} sheet{'s' if sheets != 1 else ''}"
+                cells.append((text, "red" if entry.get("lines_over") else None))
+            table.append(cells)
+    if not table:
+        return []
+    widths = [max(len(text) for text, _ in [(h, None) for h in header][i:i + 1] + [r[i] for r in table])
+              for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    for cells in table:
         lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
                                for (text, color), w in zip(cells, widths)).rstrip())
     return lines

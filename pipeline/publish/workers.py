@@ -12,11 +12,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HandoutsError, SourceError, VerifyError
+from ..errors import HandoutsError, Problem, SourceError, VerifyError
 from ..project.config import Project, load_project
-from ..project.layouts import load_layout
+from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
-from ..source.model import load_handout
+from ..source.model import load_handout, page_budget
+from .budget import booklet_fields, budget_problems, print_fields
 from .manifest import atomic_write
 from .plan import Target
 
@@ -28,6 +29,8 @@ class Outcome:
     message: str = ""
     entry: dict[str, Any] | None = None
     seconds: float = 0.0
+    # Warnings about the built PDF (its page budget), for the build's summary.
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
 
 # Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
@@ -52,8 +55,10 @@ def _renderer() -> Any:
     return _state[key]
 
 
-def make_target(target: Target, digest: str) -> Outcome:
-    """Render, verify and publish one target (runs in a worker)."""
+def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
+    """Render, verify and publish one target (runs in a worker). `strict`: a PDF over its page
+    budget, or with a nearly empty last page, fails and is not published."""
+    from ..render.fit import Goal
     from ..render.html import render_html
     from ..render.impose import impose, saddle_stitch_order
     from ..verify import Expect, verify_pdf
@@ -67,23 +72,34 @@ def make_target(target: Target, digest: str) -> Outcome:
         if handout is None:
             raise SourceError([p for p in problems if not p.warning])
         layout = load_layout(project.layouts_dir, target.layout)
-        # A booklet is the letter edition, imposed: render that layout first.
+        # A booklet is another layout's pages, imposed: render that layout first.
         render_layout = load_layout(project.layouts_dir, layout.imposes) if layout.imposes else layout
         rendered, problems = render_html(project, handout, target.lang, render_layout)
         if rendered is None:
             raise SourceError([p for p in problems if not p.warning])
         source = handout.versions[target.lang].file
-        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, identifier)
-        expect = Expect.of(rendered)
-        report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
+        budget = page_budget(project, handout, render_layout.name)
+        typeset = _renderer().typeset(rendered.html, render_layout, handout.folder, source, identifier,
+                                     Goal(budget, project.config.last_page_fill))
+        pdf = typeset.pdf
+        report = verify_pdf(pdf, Expect.of(rendered), project.fonts_dir, target.path)
         if not report.ok:
             kept = " (the previous file is kept)" if out.exists() else ""
             raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
                                 + "\n    ".join(report.findings))
+        printing = print_fields(typeset.pages, render_layout.duplex, budget, typeset.fill, typeset.steps)
+        # A booklet's pages are reported once, by the target of the layout they are made in.
+        found = [] if layout.imposes else budget_problems(project, handout, target.lang, target.layout, printing)
+        if strict and found:
+            kept = " (the previous file is kept)" if out.exists() else ""
+            raise HandoutsError(f"not published{kept}, --strict: " + "; ".join(str(p) for p in found))
         if layout.imposes:
             accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
-            pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
+            width, height = PAPERS[layout.sheet_paper(project.paper)][1]
+            sheet = (height, width) if layout.orientation == "landscape" else (width, height)
+            pdf = impose(pdf, sheet, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
                 path=f"output/{accessible}"), identifier)
+            printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
         atomic_write(out, pdf)
     except HandoutsError as error:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
@@ -91,7 +107,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
         "languages": [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else []),
         "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
-        "pages": len(saddle_stitch_order(report.pages)) if layout.imposes else report.pages,
+        **printing,
         "input_digest": digest, "pdfua": layout.pdfua,
         # A print-only edition is verified before imposition: the result says so.
         "verify": "pass" if layout.pdfua else f"pass before imposition ({layout.imposes})",
@@ -100,7 +116,7 @@ def make_target(target: Target, digest: str) -> Outcome:
         "number": handout.meta.number, "title": rendered.title,
         "revised": handout.versions[target.lang].front.revised.isoformat(),
     }
-    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start)
+    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start, problems=found)
 
 
 @contextlib.contextmanager
@@ -122,13 +138,13 @@ def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoo
 
 
 def run(project: Project, todo: list[tuple[Target, str]],
-         pool: concurrent.futures.ProcessPoolExecutor | None) -> Iterable[Outcome]:
+         pool: concurrent.futures.ProcessPoolExecutor | None, strict: bool = False) -> Iterable[Outcome]:
     if pool is None:
         _state["project"] = project
         for target, digest in todo:
-            yield make_target(target, digest)
+            yield make_target(target, digest, strict)
         return
-    futures = [pool.submit(make_target, target, digest) for target, digest in todo]
+    futures = [pool.submit(make_target, target, digest, strict) for target, digest in todo]
     for future in concurrent.futures.as_completed(futures):
         yield future.result()
 

@@ -12,7 +12,7 @@ import markupsafe
 
 from ..errors import Problem
 from ..project.config import Project
-from ..project.layouts import Layout
+from ..project.layouts import PAPERS, Layout
 from ..project.locales import LANG_TAGS, labels, long_date
 from ..source.markdown import parse_body
 from ..source.model import Handout
@@ -195,5 +195,6 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
         parts += [(text, page.lang) for text in (page.title, page.about["copyright"], page.about["notice"])]
     template = environment(project.layouts_dir).get_template(f"{layout.name}/{layout.template}")
     title = " / ".join(page.title for page in pages)
-    return Rendered(template.render(page=first, pages=pages, layout=layout), title, lang,
+    paper = PAPERS[layout.sheet_paper(project.paper)][0]
+    return Rendered(template.render(page=first, pages=pages, layout=layout, paper=paper), title, lang,
                     first.about["copyright"], first.about["notice"], parts), problems

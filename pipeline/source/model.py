@@ -5,14 +5,31 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Annotated
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
 from ..errors import Problem
 from ..project.config import Project
 from ..project.files import YamlDoc, parse_yaml, read_text
 from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
+from ..project.layouts import available
 from ..project.schema import Date, Localized, Strict, Text, localized_gaps, validate
+
+# `pages: 2` in handout.yml: the budget in the default layout, stored under this key.
+DEFAULT_LAYOUT = ""
+
+
+def _pages(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {DEFAULT_LAYOUT: value}
+    if not isinstance(value, dict):
+        raise PydanticCustomError("pages", "should be a number of pages, or 'layout: pages' lines")
+    return value
+
+
+Pages = Annotated[dict[str, pydantic.PositiveInt], pydantic.BeforeValidator(_pages)]
 
 
 class Review(Strict):
@@ -51,6 +68,9 @@ class HandoutMeta(Strict):
     images: dict[str, Image] = {}
     # A language that is deliberately not provided, with the reason, e.g. {fr: "translation ordered 2026-11"}.
     missing: Localized = {}
+    # Page budget: `2` (the default layout) or per layout, {letter: 2, large-print: 6}; layouts
+    # not named here keep handouts.yml's page_budget.
+    pages: Pages = {}
 
 
 class FrontMatter(Strict):
@@ -171,8 +191,24 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
     return Handout(slug, folder, meta, versions, doc), problems
 
 
+def page_budget(project: Project, handout: Handout, layout: str) -> int | None:
+    """How many pages `handout` may fill in `layout`: its own `pages:`, else handouts.yml's."""
+    own = handout.meta.pages
+    if layout in own:
+        return own[layout]
+    if layout == project.config.layout and DEFAULT_LAYOUT in own:
+        return own[DEFAULT_LAYOUT]
+    return project.config.page_budget.get(layout)
+
+
 def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[Problem]:
     problems = []
+    known = available(project.layouts_dir)
+    for name in meta.pages:
+        if name != DEFAULT_LAYOUT and name not in known:
+            line, column = doc.mark(("pages", name))
+            problems.append(Problem(doc.file, f'there is no layout "{name}" in layouts/', line, column,
+                                    f"pages.{name}", hint=f"use one of: {', '.join(known)}"))
     if meta.license not in project.config.licenses:
         line, column = doc.mark(("license",))
         known = ", ".join(project.config.licenses)
