@@ -184,7 +184,7 @@ def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
     result = cli.invoke(main, ["build", "--layout", "all", "--lang", "fr", "--project", str(root), "-j", "1"])
     assert result.exit_code == 0, result.output
     names = available(root / "layouts")
-    assert set(names) == {"letter", "a4", "large-print", "photocopy", "booklet", "bilingual"}
+    assert set(names) == {"letter", "a4", "large-print", "photocopy", "booklet", "half-page", "bilingual"}
     outputs = json.loads((root / "output" / "manifest.json").read_text())["outputs"]
     assert sorted(entry["layout"] for entry in outputs.values()) == sorted(names)
     assert "bilingual/sample.pdf" in outputs and "fr/sample.large-print.pdf" in outputs
