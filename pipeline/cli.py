@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import Problem, SourceError
+from .errors import HandoutsError, Problem, SourceError
 from .project.config import Project, find_root, load_project
 
 ALL = "all"
@@ -297,6 +297,87 @@ def new(slug: str, project_path: Path | None) -> None:
     for path in new_handout(project, slug):
         click.echo(f"created  {path.relative_to(project.root)}")
     click.echo(f"Fill in every TODO, then run: handouts check {slug}")
+
+
+@main.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--slug", help="The new handout's name (default: made from its title). One source only.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="The sources' language (default: what each declares, "
+              "or what its words show).")
+@click.option("--into", "into", metavar="SLUG", help="Add the source as another language of this existing handout.")
+@click.option("--license", "license_name", metavar="NAME", help="The license in handouts.yml to give the handout "
+              "(default: the one whose holder the copyright line names, or a new one proposed in handouts.yml).")
+@click.option("--force", is_flag=True, help="Replace an existing handout (or language file).")
+@click.option("--dry-run", is_flag=True, help="Write nothing: print what IMPORT.md would say.")
+@project_option
+def import_(sources: tuple[Path, ...], slug: str | None, lang: str | None, into: str | None, license_name: str | None,
+            force: bool, dry_run: bool, project_path: Path | None) -> None:
+    """Bring handouts in from saved web pages (.html), Word documents (.docx), Markdown or text (.md, .txt).
+
+    \b
+    Each source becomes handouts/SLUG/ with handout.yml, LANG.md, its pictures and IMPORT.md, which lists
+    what was recognised (title, dates, author, sources, review, number, copyright and permission), from
+    where, and every point that needs a person, with its file and line. A folder imports every file in it,
+    pairing a French page with its English one. Nothing is fetched from the network; an existing handout
+    is never overwritten without --force. Exit status: 1 when a source could not be imported.
+    """
+    from .exchange.importer import Options, import_sources
+
+    project = _project(project_path)
+    several = len(sources) > 1 or any(source.is_dir() for source in sources)
+    if slug and several:
+        raise click.UsageError("--slug names one handout: give one file")
+    if into and several:
+        raise click.UsageError("--into adds one language file: give one file")
+    if license_name and license_name not in project.config.licenses:
+        raise click.BadParameter(f'"{license_name}" is not a license in handouts.yml '
+                                 f'(known: {", ".join(project.config.licenses)})', param_hint="--license")
+    options = Options(slug=slug, lang=lang, into=into, license=license_name, force=force, dry_run=dry_run)
+    bar = click.progressbar(length=0, label="Importing", show_pos=True) if several and sys.stdout.isatty() else None
+
+    def progress(result) -> None:
+        if bar is not None:
+            bar.update(1)
+        elif several:
+            click.echo(f"{result.status:<16} {result.source}" + (f": {result.message}" if result.message else ""))
+
+    if bar is not None:
+        bar.length = sum(len([p for p in s.iterdir() if p.is_file()]) if s.is_dir() else 1 for s in sources)
+        bar.__enter__()
+    try:
+        results = import_sources(project, list(sources), options, progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not several:
+        result = results[0]
+        if result.status == "failed":
+            raise HandoutsError(f"{result.source}: {result.message}")
+        if dry_run:
+            click.echo(result.report)
+        for path in result.written if not dry_run else []:
+            click.echo(f"created  {path}")
+        if result.license_added:
+            click.echo("A new license was proposed in handouts.yml: confirm it (see IMPORT.md).")
+        click.echo(f"{result.status}: {result.attention} point(s) need a person, listed in "
+                   f"handouts/{result.slug}/IMPORT.md" + (" (not written: --dry-run)" if dry_run else ""))
+        return
+    for line in import_table(results):
+        click.echo(line)
+    if any(r.status == "failed" for r in results):
+        raise SystemExit(1)
+
+
+def import_table(results) -> list[str]:
+    """The summary of a bulk import: one row per source, then the count of each outcome."""
+    rows = [("SOURCE", "HANDOUT", "RESULT", "DETAIL")]
+    for r in results:
+        detail = r.message or (f"{r.attention} point(s) in IMPORT.md" if r.attention else "")
+        rows.append((r.source, f"{r.slug}/{r.lang}.md" if r.slug else "-", r.status, detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
+    counts = {status: sum(1 for r in results if r.status == status) for status in ("imported", "needs attention", "failed")}
+    return lines + [f"{counts['imported']} imported, {counts['needs attention']} need attention, {counts['failed']} failed."]
 
 
 @main.command()

@@ -47,7 +47,7 @@ class Fact:
     """One recognised piece of metadata, where it came from, and how it was read when that was a choice."""
 
     value: Any
-    origin: Origin
+    origin: Origin | None
     note: str = ""
 
 
@@ -93,7 +93,7 @@ class Extracted:
     sources: list[Fact] = dataclasses.field(default_factory=list)
     points: list[Point] = dataclasses.field(default_factory=list)
     # Image bytes the reader already has (Word documents), by the src written in the tree.
-    embedded: dict[str, tuple[bytes, str]] = dataclasses.field(default_factory=dict)
+    embedded: dict[str, bytes] = dataclasses.field(default_factory=dict)
     # Where the page says it lives and its other languages (for pairing a folder's pages).
     url: str = ""
     alternates: dict[str, str] = dataclasses.field(default_factory=dict)

@@ -53,6 +53,11 @@ class Images:
         self.ex = ex
         self.files: dict[str, Image] = {}
         self._by_bytes: dict[bytes, str] = {}
+        # Pictures the handout already has (importing another language): the same bytes keep their name.
+        self.reused: set[str] = set()
+
+    def known(self, name: str, data: bytes) -> None:
+        self._by_bytes.setdefault(data, name)
 
     def take(self, element: lxml_html.HtmlElement, caption: str) -> list[str]:
         """The Markdown for one <img>: the image line, or a TODO paragraph saying what to do."""
@@ -72,6 +77,9 @@ class Images:
             self.ex.points.append(Point(f"picture not imported: {shown} {problem}", origin, ("body", "TODO: a picture")))
             return [escape(todo)]
         name = self._by_bytes.get(data)
+        if name is not None and name not in self.files:
+            self.reused.add(name)
+            self.files[name] = Image(name, data, alt, origin)
         if name is None:
             stem = Path(unquote(urlsplit(src).path)).stem if not src.startswith(("data:", "docx:")) else (alt or "")
             name = _name(stem or "picture", extension, set(self.files))
@@ -83,7 +91,8 @@ class Images:
     def _load(self, src: str) -> tuple[bytes | None, str]:
         """The image's bytes, or why they cannot be had. Nothing is fetched from the network."""
         if src in self.ex.embedded:
-            return self.ex.embedded[src], ""
+            data = self.ex.embedded[src]
+            return (data, "") if data else (None, f"is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
         if not src:
             return None, "has no address (src)"
         if src.startswith("data:"):

@@ -254,6 +254,12 @@ def recognise(ex: Extracted, project: Project) -> None:
                     break
             if "copyright" in ex.facts:
                 break
+    for furniture in list(ex.root.iter()):
+        if isinstance(furniture.tag, str) and furniture.get("data-furniture") and furniture.getparent() is not None:
+            left = text_of(furniture)
+            if left:
+                ex.notes.append(f"left out, from {furniture.get('data-furniture')}: {left[:200]}")
+            furniture.drop_tree()
     prune(ex.root)
     normalise_headings(ex.root)
 

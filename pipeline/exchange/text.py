@@ -1,0 +1,218 @@
+"""Plain text (pasted from a web page or an old PDF) or Markdown → an article tree whose blocks keep their line numbers."""
+
+from __future__ import annotations
+
+import collections
+import functools
+import re
+
+import pyphen
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..project.files import parse_yaml
+from ..source.markdown import parser
+from ..source.model import _FRONT_MATTER
+from .document import Extracted, Fact, InputError, Origin
+from .language import guess_language, language_of
+from .patterns import EMERGENCY, QUESTION, WARNING, fold
+from .web import MAGIC
+
+BULLET = re.compile(r"^(\s*)[•◦▪‣·*–—-]\s+(\S.*)$")
+NUMBERED = re.compile(r"^(\s*)(\d{1,3}|[a-z])[.)]\s+(\S.*)$")
+PAGE = re.compile(r"^\s*(?:page|p\.)?\s*\d+\s*(?:of|/|de|sur)\s*\d+\s*$", re.I)
+# A paragraph this long is prose: the title is the heading-like line just before the first one.
+PROSE_WORDS = 12
+# Lines of at most this many words at the end of a pasted page are its menus and links.
+NAV_WORDS = 6
+
+
+def decode(data: bytes, display: str) -> str:
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(display, f"is not text: it is {what}", "import the original file")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(display, f"is not UTF-8 text: byte 0x{data[error.start]:02x} on line {line} cannot be read",
+                         "save the file as UTF-8 in your editor") from None
+    if "\0" in text:
+        raise InputError(display, "is not text: it holds binary data")
+    return text
+
+
+@functools.cache
+def _hyphenation(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
+
+
+def _join(lines: list[str], lang: str) -> str:
+    """Lines wrapped by a PDF, joined; "medi-" + "cine" becomes "medicine" where the dictionary breaks the word
+    there, and "self-" + "care" keeps its hyphen."""
+    text = ""
+    for line in (l.strip() for l in lines):
+        broken = re.search(r"([^\W\d_]+)-$", text)
+        start = re.match(r"([a-zà-ÿ]+)", line)
+        if broken and start:
+            word = broken.group(1) + start.group(1)
+            if len(broken.group(1)) in _hyphenation(lang).positions(word):
+                text = text[:-1] + line
+                continue
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def _element(tag: str, line: int, text: str = "") -> lxml_html.HtmlElement:
+    element = lxml_html.Element(tag)
+    element.sourceline = line
+    element.text = text
+    return element
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with its first line's number."""
+    blocks, current, start = [], [], 0
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _paragraphs(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A block of wrapped lines split where a line ends a sentence well short of the wrapping width."""
+    width = max(len(line.rstrip()) for line in lines)
+    if len(lines) < 3 or width < 50:
+        return [(start, lines)]
+    parts, current, first = [], [], start
+    for offset, line in enumerate(lines):
+        current.append(line)
+        if line.rstrip().endswith((".", "!", "?")) and len(line.rstrip()) < 0.75 * width:
+            parts.append((first, current))
+            current, first = [], start + offset + 1
+    if current:
+        parts.append((first, current))
+    return parts
+
+
+def _list(root: lxml_html.HtmlElement, start: int, lines: list[str], lang: str) -> None:
+    stack: list[tuple[int, lxml_html.HtmlElement]] = []
+    item = None
+    pieces: dict[lxml_html.HtmlElement, list[str]] = {}
+    for offset, line in enumerate(lines):
+        match = BULLET.match(line) or NUMBERED.match(line)
+        if not match:
+            if item is not None:
+                pieces[item].append(line)
+            continue
+        indent = len(match.group(1).expandtabs(4))
+        tag = "ul" if BULLET.match(line) else "ol"
+        while stack and stack[-1][0] > indent:
+            stack.pop()
+        if not stack or stack[-1][0] < indent:
+            container = _element(tag, start + offset)
+            (stack[-1][1][-1] if stack and len(stack[-1][1]) else root).append(container)
+            stack.append((indent, container))
+        item = _element("li", start + offset)
+        stack[-1][1].append(item)
+        pieces[item] = [match.groups()[-1]]
+    for item, parts in pieces.items():
+        item.text = _join(parts, lang)
+
+
+def _is_heading(lines: list[str]) -> bool:
+    text = lines[0].strip()
+    return (len(lines) == 1 and len(text) <= 90 and not text.endswith((".", ",", ";", ":", "!"))
+            and not BULLET.match(text) and not NUMBERED.match(text))
+
+
+def read_text(data: bytes, display: str, lang: str | None) -> Extracted:
+    """A .txt file: blocks split at blank lines; lists by their bullets and indentation; short lines alone as
+    headings; a pasted page's menus before the title and after the text marked to be dropped."""
+    text = decode(data, display)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    counts = collections.Counter(line.strip() for line in lines if line.strip())
+    repeated = {line for line, count in counts.items() if count >= 3 and len(line) < 80}
+    furniture = sum(1 for line in lines if line.strip() in repeated or PAGE.match(line))
+    lines = ["" if line.strip() in repeated or PAGE.match(line) else line.rstrip() for line in lines]
+    chosen = language_of(lang, "") or guess_language(text)
+    root = lxml_html.Element("div")
+    blocks = [part for start, block in _blocks(lines) for part in
+              ([(start, block)] if BULLET.match(block[0]) or NUMBERED.match(block[0]) else _paragraphs(start, block))]
+    prose = next((i for i, (_, b) in enumerate(blocks)
+                  if not _is_heading(b) and len(" ".join(b).split()) >= PROSE_WORDS), len(blocks))
+    title = next((i for i in range(prose - 1, -1, -1) if _is_heading(blocks[i][1])), None)
+    end = len(blocks)
+    while end > (prose + 1) and all(len(re.sub(r"^\W+", "", l).split()) <= NAV_WORDS for l in blocks[end - 1][1]):
+        end -= 1
+    for index, (start, block) in enumerate(blocks):
+        first = block[0].strip()
+        if BULLET.match(block[0]) or NUMBERED.match(block[0]):
+            holder = root
+            if index < (title or 0) or index >= end:
+                holder = etree.SubElement(root, "div", {"data-furniture": "the site's menus around the text"})
+            _list(holder, start, block, chosen[0])
+            continue
+        if index == title:
+            element = _element("h1", start, first)
+        elif _is_heading(block) and index > (title if title is not None else -1) and (
+                QUESTION.match(fold(first)) or index + 1 < len(blocks) and not _is_heading(blocks[index + 1][1])):
+            element = _element("h2", start, first)
+        else:
+            element = _element("p", start, _join(block, chosen[0]))
+        if WARNING.match(fold(element.text)) and element.tag == "p":
+            kind = "emergency" if EMERGENCY.search(fold(element.text)) else "warning"
+            box = _element("div", start)
+            box.set("class", f"callout-{kind}")
+            box.append(element)
+            element = box
+        if (title is not None and index < title) or index >= end:
+            element.set("data-furniture", "the site's menus around the text")
+        root.append(element)
+    ex = Extracted(display, chosen[0], chosen[1], root)
+    if furniture:
+        ex.notes.append(f"{furniture} page numbers and repeated header or footer lines were left out")
+    return ex
+
+
+def read_markdown(data: bytes, display: str, lang: str | None) -> Extracted:
+    """A .md file in our Markdown (front matter optional): the body through the same recognition as a page."""
+    text = decode(data, display)
+    facts: dict[str, Fact] = {}
+    body, offset = text, 0
+    match = _FRONT_MATTER.match(text)
+    chosen = language_of(lang, "")
+    if match:
+        doc, _ = parse_yaml(match.group(1), display, line_offset=1)
+        front = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        body, offset = text[match.end():], text.count("\n", 0, match.end())
+        for key in ("title", "summary", "author"):
+            if isinstance(front.get(key), str) and front[key].strip() and "TODO" not in front[key]:
+                line, _ = doc.mark((key,))
+                facts[key] = Fact(front[key].strip(), Origin(display, line, front[key]), "from the front matter")
+        if isinstance(front.get("keywords"), list):
+            facts["keywords"] = Fact([str(k) for k in front["keywords"]], Origin(display, doc.mark(("keywords",))[0]))
+    chosen = chosen or guess_language(body)
+    tokens = parser(chosen[0]).parse(body)
+    for token in tokens:
+        if token.map and token.nesting >= 0:
+            token.attrSet("data-line", str(token.map[0] + 1 + offset))
+    html = parser(chosen[0]).renderer.render(tokens, parser(chosen[0]).options, {})
+    root = lxml_html.fragment_fromstring(html or "<p></p>", create_parent="div")
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("data-line"):
+            element.sourceline = int(element.attrib.pop("data-line"))
+    if "title" in facts:
+        root.insert(0, _element("h1", facts["title"].origin.line, facts["title"].value))
+    ex = Extracted(display, chosen[0], chosen[1], root)
+    ex.facts.update({k: v for k, v in facts.items() if k != "title"})
+    return ex
