@@ -8,7 +8,7 @@ import re
 def escape(text: str) -> str:
     """Plain text → Markdown that reads back as exactly that text (inside a line)."""
     text = re.sub(r"([\\`*\[\]{}|])", r"\\\1", text)
-    text = re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
+    text = re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text)
     text = re.sub(r"<(?=[A-Za-z/!?])", r"\\<", text)
     return re.sub(r"&(?=#?\w+;)", r"\\&", text)
 

@@ -42,6 +42,15 @@ def _name(stem: str, extension: str, taken: set[str]) -> str:
     return name
 
 
+_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "with", "from", "and", "for", "is", "un", "une", "le",
+                "la", "les", "de", "des", "du", "dans", "avec", "et", "sur", "au", "aux", "l", "d"}
+
+
+def _words(alt: str) -> str:
+    """A file name from alt text: its first three words that say something ("An arm in a cast from…" → arm-cast-hand)."""
+    return "-".join([w for w in re.findall(r"[^\W_]+", alt.lower()) if w not in _SMALL_WORDS][:3])
+
+
 def _caption(text: str) -> str:
     return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
 
@@ -81,7 +90,7 @@ class Images:
             self.reused.add(name)
             self.files[name] = Image(name, data, alt, origin)
         if name is None:
-            stem = Path(unquote(urlsplit(src).path)).stem if not src.startswith(("data:", "docx:")) else (alt or "")
+            stem = Path(unquote(urlsplit(src).path)).stem if not src.startswith(("data:", "docx:")) else _words(alt or "")
             name = _name(stem or "picture", extension, set(self.files))
             self._by_bytes[data] = name
             self.files[name] = Image(name, data, alt, origin)

@@ -97,14 +97,23 @@ def choose(ex: Extracted, project: Project, option: str | None) -> Choice:
         return Choice(name, granted=granted)
     name = _short_name(holder, set(project.config.licenses))
     text = (project.root / CONFIG_NAME).read_text(encoding="utf-8")
-    return Choice(name, _with_license(text, name, _entry(ex, project, holder, granted, permission)), granted)
+    entry = _entry(ex, project, holder, granted, permission)
+    said = f'from "{permission.value}"' if permission else "(no permission notice was found: only print is assumed)"
+    ex.points.append(Point(f"no license in handouts.yml names \"{holder}\": a new license '{name}' was added to "
+                           f"handouts.yml with permits [{', '.join(entry['permits'])}] read {said}; confirm it "
+                           "before anything is published", copyright_.origin, ("config", ("licenses", name))))
+    for lang, notice in entry["notice"].items():
+        if notice.startswith("TODO"):
+            ex.points.append(Point(f"the license '{name}': write its permission notice in {'French' if lang == 'fr' else 'English'}",
+                                   None, ("config", ("licenses", name, "notice", lang)), translation=lang != ex.lang))
+    return Choice(name, _with_license(text, name, entry), granted)
 
 
 def _entry(ex: Extracted, project: Project, holder: str, granted: list[str], permission) -> dict:
     languages = project.config.languages
     copyright_words = {"en": "Copyright", "fr": "Droits d'auteur"}
-    notice = {lang: (permission.value if permission and lang == ex.lang else
-                     f"TODO: the permission notice in {'French' if lang == 'fr' else 'English'}") for lang in languages}
+    todo = {"en": "TODO: the permission notice in English", "fr": "TODO: l'autorisation en français"}
+    notice = {lang: permission.value if permission and lang == ex.lang else todo[lang] for lang in languages}
     if not permission:
         notice = {lang: "TODO: what the copyright holder permits (print, photocopy, electronic)" for lang in languages}
     return {"holder": holder,

@@ -228,7 +228,7 @@ def recognise(ex: Extracted, project: Project) -> None:
             continue  # removed with an earlier block
         if element.tag in HEADINGS:
             in_sources = bool(SOURCES_HEADING.match(fold(text_of(element))))
-            if in_sources:
+            if in_sources or (element.tag != "h1" and reader.line(text_of(element), element, False)):
                 element.drop_tree()
             continue
         lines = block_lines(element)

@@ -79,6 +79,8 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
             pending += [block for block in parts if block[0].startswith("![")]
             joined = joined or len(texts) > 1
             text = "; ".join(t for t in texts if t)
+            whole = re.fullmatch(r"\*\*([^*]+)\*\*", text)
+            text = whole.group(1) if whole else text  # a cell in bold is bold in the layout's own style
             is_head = cell.tag == "th"
             line.append((text, is_head))
             for extra in range(1, _span(cell, "colspan")):
@@ -93,7 +95,7 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
         return before
     width = max(len(line) for line in grid)
     grid = [line + [("", False)] * (width - len(line)) for line in grid]
-    origin = ex.origin(table, " ".join(table.text_content().split())[:60])
+    origin = ex.origin(table, " ".join(" ".join(table.itertext()).split())[:60])
     header_at = heads.index(True) if True in heads else 0
     if True not in heads:
         ex.points.append(Point("this table had no header row: its first row became the header; check it", origin,

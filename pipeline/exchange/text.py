@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import collections
-import functools
 import re
 
-import pyphen
 from lxml import etree
 from lxml import html as lxml_html
 
 from ..project.files import parse_yaml
 from ..source.markdown import parser
 from ..source.model import _FRONT_MATTER
-from .document import Extracted, Fact, InputError, Origin
+from .document import Extracted, Fact, InputError, Origin, Point
 from .language import guess_language, language_of
 from .patterns import EMERGENCY, QUESTION, WARNING, fold
 from .web import MAGIC
@@ -42,24 +40,24 @@ def decode(data: bytes, display: str) -> str:
     return text
 
 
-@functools.cache
-def _hyphenation(lang: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
+# First parts of words that keep their hyphen when a line breaks after it ("self-" + "care").
+COMPOUND_STARTS = {"self", "well", "non", "long", "short", "follow", "low", "high", "full", "part", "half", "all",
+                   "cross", "one", "two", "three", "four", "five", "x", "e", "t", "ex", "anti", "co", "sans", "demi",
+                   "mi", "porte", "grand", "bien", "sous", "arrière", "après", "avant"}
 
 
-def _join(lines: list[str], lang: str) -> str:
-    """Lines wrapped by a PDF, joined; "medi-" + "cine" becomes "medicine" where the dictionary breaks the word
-    there, and "self-" + "care" keeps its hyphen."""
+def _join(lines: list[str], vocabulary: set[str]) -> str:
+    """Lines wrapped by a PDF, joined into one. A word broken at a line end ("medi-" + "cine") is joined
+    without its hyphen unless the text writes it with one elsewhere or its first part starts compounds
+    ("self-" + "care" keeps it)."""
     text = ""
     for line in (l.strip() for l in lines):
         broken = re.search(r"([^\W\d_]+)-$", text)
-        start = re.match(r"([a-zà-ÿ]+)", line)
-        if broken and start:
-            word = broken.group(1) + start.group(1)
-            if len(broken.group(1)) in _hyphenation(lang).positions(word):
-                text = text[:-1] + line
-                continue
-            text += line
+        start = re.match(r"([^\W\d_]+)", line)
+        if broken and start and start.group(1)[0].islower():
+            first, second = broken.group(1).lower(), start.group(1).lower()
+            hyphenated = f"{first}-{second}" in vocabulary or (first in COMPOUND_STARTS and first + second not in vocabulary)
+            text = text + line if hyphenated else text[:-1] + line
         else:
             text = f"{text} {line}" if text else line
     return text
@@ -88,15 +86,31 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+def _groups(start: int, lines: list[str]) -> list[tuple[str, int, list[str]]]:
+    """A block split into runs of list lines (with their wrapped continuations) and runs of text lines."""
+    groups: list[tuple[str, int, list[str]]] = []
+    for offset, line in enumerate(lines):
+        item = BULLET.match(line) or NUMBERED.match(line)
+        kind = groups[-1][0] if groups else ""
+        if item and kind == "list" or not item and kind == "text":
+            groups[-1][2].append(line)
+        elif not item and kind == "list" and (line[:1].isspace() or len(groups[-1][2][-1].rstrip()) >= 60):
+            groups[-1][2].append(line)  # the item goes on, wrapped
+        else:
+            groups.append(("list" if item else "text", start + offset, [line]))
+    return groups
+
+
 def _paragraphs(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
-    """A block of wrapped lines split where a line ends a sentence well short of the wrapping width."""
+    """Text lines → paragraphs. Lines wrapped at a width (a PDF's) go on until one ends well short of it;
+    short lines (an address, the dates at the end) are each their own."""
     width = max(len(line.rstrip()) for line in lines)
-    if len(lines) < 3 or width < 50:
-        return [(start, lines)]
+    if width < 50:
+        return [(start + offset, [line]) for offset, line in enumerate(lines)]
     parts, current, first = [], [], start
     for offset, line in enumerate(lines):
         current.append(line)
-        if line.rstrip().endswith((".", "!", "?")) and len(line.rstrip()) < 0.75 * width:
+        if len(line.rstrip()) < 0.75 * width and not line.rstrip().endswith(("-", ",")):
             parts.append((first, current))
             current, first = [], start + offset + 1
     if current:
@@ -104,7 +118,7 @@ def _paragraphs(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
     return parts
 
 
-def _list(root: lxml_html.HtmlElement, start: int, lines: list[str], lang: str) -> None:
+def _list(root: lxml_html.HtmlElement, start: int, lines: list[str], vocabulary: set[str]) -> None:
     stack: list[tuple[int, lxml_html.HtmlElement]] = []
     item = None
     pieces: dict[lxml_html.HtmlElement, list[str]] = {}
@@ -126,7 +140,7 @@ def _list(root: lxml_html.HtmlElement, start: int, lines: list[str], lang: str) 
         stack[-1][1].append(item)
         pieces[item] = [match.groups()[-1]]
     for item, parts in pieces.items():
-        item.text = _join(parts, lang)
+        item.text = _join(parts, vocabulary)
 
 
 def _is_heading(lines: list[str]) -> bool:
@@ -140,14 +154,16 @@ def read_text(data: bytes, display: str, lang: str | None) -> Extracted:
     headings; a pasted page's menus before the title and after the text marked to be dropped."""
     text = decode(data, display)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
-    counts = collections.Counter(line.strip() for line in lines if line.strip())
-    repeated = {line for line, count in counts.items() if count >= 3 and len(line) < 80}
-    furniture = sum(1 for line in lines if line.strip() in repeated or PAGE.match(line))
-    lines = ["" if line.strip() in repeated or PAGE.match(line) else line.rstrip() for line in lines]
+    counts = collections.Counter(" ".join(line.split()) for line in lines if line.strip())
+    repeated = {line for line, count in counts.items() if count >= 3 and len(line) < 120}
+    dropped = [" ".join(line.split()) in repeated or bool(PAGE.match(line)) for line in lines]
+    lines = ["" if drop else line.rstrip() for line, drop in zip(lines, dropped)]
     chosen = language_of(lang, "") or guess_language(text)
+    vocabulary = set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.lower()))
     root = lxml_html.Element("div")
-    blocks = [part for start, block in _blocks(lines) for part in
-              ([(start, block)] if BULLET.match(block[0]) or NUMBERED.match(block[0]) else _paragraphs(start, block))]
+    ex_points: list[tuple[int, str, bool]] = []
+    blocks = [part for start, block in _blocks(lines) for kind, first, group in _groups(start, block)
+              for part in ([(first, group)] if kind == "list" else _paragraphs(first, group))]
     prose = next((i for i, (_, b) in enumerate(blocks)
                   if not _is_heading(b) and len(" ".join(b).split()) >= PROSE_WORDS), len(blocks))
     title = next((i for i in range(prose - 1, -1, -1) if _is_heading(blocks[i][1])), None)
@@ -160,27 +176,35 @@ def read_text(data: bytes, display: str, lang: str | None) -> Extracted:
             holder = root
             if index < (title or 0) or index >= end:
                 holder = etree.SubElement(root, "div", {"data-furniture": "the site's menus around the text"})
-            _list(holder, start, block, chosen[0])
+            _list(holder, start, block, vocabulary)
             continue
+        furniture = (title is not None and index < title) or index >= end
+        if first.isupper() and _is_heading(block) and len(re.findall(r"[^\W\d_]{2,}", first)) > 1 and not furniture:
+            ex_points.append((start, first, index == title))
+            first = first[0] + first[1:].lower()  # a careful author writes headings in sentence case
         if index == title:
             element = _element("h1", start, first)
         elif _is_heading(block) and index > (title if title is not None else -1) and (
                 QUESTION.match(fold(first)) or index + 1 < len(blocks) and not _is_heading(blocks[index + 1][1])):
             element = _element("h2", start, first)
         else:
-            element = _element("p", start, _join(block, chosen[0]))
+            element = _element("p", start, _join(block, vocabulary))
         if WARNING.match(fold(element.text)) and element.tag == "p":
             kind = "emergency" if EMERGENCY.search(fold(element.text)) else "warning"
             box = _element("div", start)
             box.set("class", f"callout-{kind}")
             box.append(element)
             element = box
-        if (title is not None and index < title) or index >= end:
+        if furniture:
             element.set("data-furniture", "the site's menus around the text")
         root.append(element)
     ex = Extracted(display, chosen[0], chosen[1], root)
-    if furniture:
-        ex.notes.append(f"{furniture} page numbers and repeated header or footer lines were left out")
+    for line, heading, is_title in ex_points:
+        ex.points.append(Point(f'"{heading}" was in capitals: it is written in sentence case; check the capitals '
+                               "of names", Origin(display, line, heading),
+                               ("front", "title") if is_title else ("body", heading[0] + heading[1:].lower())))
+    if any(dropped):
+        ex.notes.append(f"{sum(dropped)} page numbers and repeated header or footer lines were left out")
     return ex
 
 

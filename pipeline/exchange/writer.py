@@ -16,7 +16,7 @@ from .images import Images
 from .language import name as language_name
 from .licenses import Choice, yaml_text
 
-TODO_TEXT = {"en": "TODO: the English text", "fr": "TODO: le texte en français"}
+TODO_TEXT = {"en": "TODO: in English", "fr": "TODO: en français"}
 
 
 def _date_of(fact: Fact | None) -> dt.date | None:
@@ -101,7 +101,7 @@ def _localized(value: str | None, lang: str, languages: list[str], known: dict[s
         texts[lang] = value
         for other in languages:
             if other not in texts:
-                texts[other] = TODO_TEXT[other] + f" for: {value}"
+                texts[other] = f"{TODO_TEXT[other]}: {value}"
                 ex.points.append(Point(f"{what}: write it in {language_name(other)}", None, ("yml", at + (other,)),
                                        translation=True))
     return "{" + ", ".join(f"{l}: {yaml_text(texts[l])}" for l in languages) + "}"
@@ -163,7 +163,8 @@ def handout_yml(ex: Extracted, project: Project, choice: Choice, images: Images,
             if other == lang and image.alt:
                 lines.append(f"      {other}: {yaml_text(image.alt)}")
             else:
-                lines.append(f"      {other}: {yaml_text(TODO_TEXT[other] + ': describe the picture')}")
+                describe = {"en": "TODO: describe the picture in English", "fr": "TODO: décrivez l'image en français"}
+                lines.append(f"      {other}: {yaml_text(describe[other])}")
                 ex.points.append(Point(f"{name} has no alt text in {language_name(other)}", image.origin if other == lang else None,
                                        ("yml", ("images", name, "alt", other)), translation=other != lang))
     return "\n".join(lines) + "\n"
