@@ -356,7 +356,7 @@ def import_(sources: tuple[Path, ...], slug: str | None, lang: str | None, into:
         if dry_run:
             click.echo(result.report)
         for path in result.written if not dry_run else []:
-            click.echo(f"created  {path}")
+            click.echo(f"wrote    {path}")
         if result.license_added:
             click.echo("A new license was proposed in handouts.yml: confirm it (see IMPORT.md).")
         click.echo(f"{result.status}: {result.attention} point(s) need a person, listed in "

@@ -20,6 +20,9 @@ BOX_TAGS = ("div", "aside", "section", "blockquote")
 
 # How each kind is written. Main's Markdown has one call-out (`::: callout`); kinds map here.
 CALLOUT_SYNTAX = {"note": "callout", "warning": "callout", "emergency": "callout"}
+# Whether lists may be nested. Main's layouts cannot draw a nested list's markers yet (◦ and ▪ are not
+# in the project's font), so until they can, a nested list is written into its parent item's text.
+NESTED_LISTS = False
 # Whether the Markdown can say that a table's first column holds row headers; until it can, they are
 # written as ordinary cells and IMPORT.md says so.
 ROW_HEADERS = False
@@ -53,3 +56,14 @@ def callout(kind: str, lines: list[str]) -> list[str]:
 def row_header(text: str) -> str:
     """A body row's first cell when the table has row headers."""
     return text
+
+
+def joined_list(parent: str, items: list[str]) -> str:
+    """A parent item's text with its nested list written into it: "Sit quietly: feet flat; arm on a table."."""
+    if not items:
+        return parent
+
+    def lower(item: str) -> str:
+        return item[0].lower() + item[1:] if len(item) > 1 and item[1].islower() else item
+
+    return f"{parent.rstrip().rstrip('.:')}: {'; '.join(lower(item.rstrip('.;')) for item in items)}."

@@ -16,7 +16,8 @@ def escape(text: str) -> str:
 def escape_line_start(line: str) -> str:
     """What would start a block at the beginning of a line (a heading, list, quote, rule, fence, call-out) is escaped."""
     line = re.sub(r"^(#{1,6})(?=\s|$)", r"\\\1", line)
-    line = re.sub(r"^([>+-])(?=\s|$)", r"\\\1", line)
+    line = re.sub(r"^>", r"\\>", line)
+    line = re.sub(r"^([+-])(?=\s|$)", r"\\\1", line)
     line = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", line)
     line = re.sub(r"^([=-])(?=[=-]*\s*$)", r"\\\1", line)
     return re.sub(r"^(:{3}|~{3})", r"\\\1", line)

@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 
 from ..project.locales import SUPPORTED_LANGUAGES
 from ..source.markdown import LINK_SCHEMES, parser
-from .constructs import ROW_HEADERS, callout, callout_kind, row_header
+from .constructs import NESTED_LISTS, callout, callout_kind, joined_list
 from .document import Extracted, Point
 from .escaping import escape, escape_line_start
 from .images import Images
@@ -177,8 +177,10 @@ class Converter:
         except ValueError:
             number = 1
         items = items if items is not None else [c for c in element if isinstance(c.tag, str)]
+        origins = [self.ex.origin(item, _plain_start(item)) for item in items]  # before their content moves
         contents = [self.children(item) if item.tag == "li" else self.block(item) for item in items]
-        contents = [c for c in contents if c]
+        contents = [_flatten(c, self.ex, item, origin) if not NESTED_LISTS else c
+                    for c, item, origin in zip(contents, items, origins) if c]
         loose = any(sum(1 for b in c if not _is_list(b)) > 1 for c in contents)
         lines: Block = []
         for index, blocks in enumerate(contents):
@@ -223,6 +225,28 @@ def _join(blocks: list[Block]) -> Block:
     return lines
 
 
+def _flatten(blocks: list[Block], ex: Extracted, item: lxml_html.HtmlElement, origin) -> list[Block]:
+    """An item's blocks with each nested list written into the paragraph before it (see constructs.NESTED_LISTS)."""
+    out: list[Block] = []
+    for block in blocks:
+        if _is_list(block) and out and not _is_list(out[-1]):
+            items: list[str] = []
+            for line in block:
+                marker = re.match(r"^(?:-|\d+\.) (.*)$", line)
+                if marker:
+                    items.append(marker.group(1))
+                elif line.strip() and items:
+                    items[-1] += " " + line.strip()
+            out[-1] = out[-1][:-1] + [joined_list(out[-1][-1], items)]
+            if not _inside(item, "li"):
+                ex.points.append(Point("a list nested in another was written into its parent item (the layouts "
+                                       "cannot draw nested lists yet): check the wording", origin,
+                                       ("body", out[-1][-1][:30])))
+        else:
+            out.append(block)
+    return out
+
+
 def _is_list(block: Block) -> bool:
     return bool(block) and bool(re.match(r"^(?:-|\d+\.) ", block[0]))
 
@@ -243,13 +267,11 @@ def _inside(element: lxml_html.HtmlElement, *tags: str) -> bool:
 
 
 def _plain_start(element: lxml_html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())[:30]
+    return " ".join(" ".join(element.itertext()).split())[:30]
 
 
 def to_markdown(ex: Extracted, images: Images) -> str:
     """The article's body as Markdown (without front matter), ending in one newline."""
     converter = Converter(ex, images)
     blocks = converter.children(ex.root)
-    if converter.tables and not ROW_HEADERS and any(ex.row_headers):
-        ex.notes.append("row headers cannot be written in the Markdown yet: their cells are written as ordinary cells")
     return "\n".join(_join(blocks)).rstrip() + "\n"

@@ -142,7 +142,7 @@ def read_word(data: bytes, display: str, lang: str | None) -> Extracted:
     text = " ".join(root.text_content().split())
     if not text:
         pictures = len(list(root.iter("img")))
-        raise InputError(display, "has no text" + (f", only {pictures} picture(s) (a scanned document?)" if pictures else
+        raise InputError(display, "has no text" + (f", only {pictures} picture{'s' if pictures != 1 else ''} (a scanned document?)" if pictures else
                                                     ": it is empty"), "import the document that has the handout's text")
     footer = _footer_lines(archive, display)
     if footer:
