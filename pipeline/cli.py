@@ -299,6 +299,44 @@ def new(slug: str, project_path: Path | None) -> None:
     click.echo(f"Fill in every TODO, then run: handouts check {slug}")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", prompt="Organization name (English)", help="The organization's name in English.")
+@click.option("--name-fr", prompt="Organization name (French)", help="Its name in French.")
+@click.option("--short-name", prompt="Short name (English)", help="A short form, printed in footers (English).")
+@click.option("--short-name-fr", prompt="Short name (French)", help="The short form in French.")
+@click.option("--website", prompt="Web site (https://…)", help="The organization's web site.")
+@click.option("--phone", prompt="Phone number printed at the top of every handout (empty for none)", default="",
+              help="A contact number printed in the call-out at the top of every handout.")
+@click.option("--languages", type=click.Choice(["en,fr", "en", "fr"]), default="en,fr", show_default=True,
+              help="The languages handouts are written in.")
+@click.option("--holder", prompt="Who holds the copyright of your handouts", help="The copyright holder of the text.")
+@click.option("--permits", prompt="What others may do (print, photocopy, electronic)", default="print,photocopy",
+              help="Comma-separated: print, photocopy, electronic (the library page links only electronic).")
+def init(folder: Path, name: str, name_fr: str, short_name: str, short_name_fr: str, website: str, phone: str,
+         languages: str, holder: str, permits: str) -> None:
+    """Start a new project in FOLDER (default: here): handouts.yml, the standard layouts and fonts.
+
+    \b
+    It asks for the organization's names, web site and phone number, the languages and one license
+    (who holds the copyright and what others may do), unless given as options. No sample handouts
+    are added: start one with 'handouts new SLUG' or bring yours in with 'handouts import'.
+    """
+    from .source.new_project import Answers, init_project
+
+    answers = Answers(name={"en": name, "fr": name_fr}, short_name={"en": short_name, "fr": short_name_fr},
+                      website=website, holder=holder, permits=[p.strip() for p in permits.split(",") if p.strip()],
+                      languages=languages.split(","), phone=phone.strip())
+    try:
+        written = init_project(folder.resolve(), answers)
+    except SourceError as error:
+        _print_problems(error.problems, strict=True)
+        raise SystemExit(1) from None
+    for path in written:
+        click.echo(f"created  {path.relative_to(folder.resolve()) if path.is_relative_to(folder.resolve()) else path}")
+    click.echo("Next: check handouts.yml, then 'handouts new SLUG' or 'handouts import FILES'.")
+
+
 @main.command(name="import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--slug", help="The new handout's name (default: made from its title). One source only.")

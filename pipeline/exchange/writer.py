@@ -60,14 +60,23 @@ def front_matter(ex: Extracted, body: str, translates: dt.date | None, today: dt
         summary = facts["summary"] = Fact(ex.head["description"], ex.origin(None, ex.head["description"]),
                                           "from the page's description")
     if summary is None:
-        first = next((line for line in body.split("\n") if line and not line.startswith(("#", "-", "|", ":::", "!", ">"))
-                      and not re.match(r"\d+\. ", line)), "")
-        sentences = re.split(r"(?<=[.!?])\s+", re.sub(r"[\\*]", "", first))
-        text = " ".join(sentences[:2]) if len(" ".join(sentences[:2])) <= 250 else sentences[0]
-        summary = facts["summary"] = Fact(text or "TODO: one or two sentences about what this handout covers", None,
-                                          "the first sentences of the body")
-        ex.points.append(Point("the summary is the body's first sentences: write one or two sentences about what the "
-                               "handout covers", None, ("front", "summary")))
+        lines = body.split("\n")
+        at = next((i for i, line in enumerate(lines) if line and not line.startswith(("#", "-", "|", ":::", "!", ">", "TODO"))
+                   and not re.match(r"\d+\. ", line) and (i + 1 == len(lines) or not lines[i + 1])), None)
+        first = lines[at] if at is not None else ""
+        sentences = re.split(r"(?<=[.!?])\s+", first)
+        plain = "\\" not in first and "*" not in first and "[" not in first
+        if plain and first and len(sentences) <= 2 and len(first) <= 250:
+            # The opening paragraph is the summary: printed under the title, so not printed twice.
+            body = "\n".join(lines[:at] + lines[at + 2:])
+            text, note = first, "the body's first paragraph, moved out of the body"
+        else:
+            text, note = " ".join(sentences[:2]) if len(" ".join(sentences[:2])) <= 250 else sentences[0], \
+                "the first sentences of the body"
+        summary = facts["summary"] = Fact(re.sub(r"\\(.)", r"\1", text) or
+                                          "TODO: one or two sentences about what this handout covers", None, note)
+        ex.points.append(Point(f"the summary is {note}: check that it says what the handout covers", None,
+                               ("front", "summary")))
     keywords = facts.get("keywords")
     if keywords is None and ex.head.get("keywords"):
         keywords = facts["keywords"] = Fact([k.strip() for k in ex.head["keywords"].split(",") if k.strip()],
