@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -303,48 +304,36 @@ def new(slug: str, project_path: Path | None) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--name", prompt="Organization name (English)", help="The organization's name in English.")
 @click.option("--name-fr", prompt="Organization name (French)", help="Its name in French.")
-@click.option("--short-name", prompt="Short name (English)", help="A short form, printed in footers (English).")
+@click.option("--short-name", prompt="Short name (English)", help="A short form, printed in footers.")
 @click.option("--short-name-fr", prompt="Short name (French)", help="The short form in French.")
 @click.option("--website", prompt="Web site (https://…)", help="The organization's web site.")
-@click.option("--phone", prompt="Phone number printed at the top of every handout (empty for none)", default="",
-              help="A contact number printed in the call-out at the top of every handout.")
-@click.option("--languages", type=click.Choice(["en,fr", "en", "fr"]), default="en,fr", show_default=True,
-              help="The languages handouts are written in.")
-@click.option("--holder", prompt="Who holds the copyright of your handouts", help="The copyright holder of the text.")
-@click.option("--permits", prompt="What others may do (print, photocopy, electronic)", default="print,photocopy",
-              help="Comma-separated: print, photocopy, electronic (the library page links only electronic).")
+@click.option("--phone", prompt="Phone number for the top of every handout (empty for none)", default="")
+@click.option("--languages", type=click.Choice(["en,fr", "en", "fr"]), default="en,fr", show_default=True)
+@click.option("--holder", prompt="Who holds the copyright of your handouts", help="The copyright holder.")
+@click.option("--permits", prompt="What others may do (print, photocopy, electronic)", default="print,photocopy")
 def init(folder: Path, name: str, name_fr: str, short_name: str, short_name_fr: str, website: str, phone: str,
          languages: str, holder: str, permits: str) -> None:
-    """Start a new project in FOLDER (default: here): handouts.yml, the standard layouts and fonts.
-
-    \b
-    It asks for the organization's names, web site and phone number, the languages and one license
-    (who holds the copyright and what others may do), unless given as options. No sample handouts
-    are added: start one with 'handouts new SLUG' or bring yours in with 'handouts import'.
-    """
+    """Start a new project in FOLDER (default: here): handouts.yml from your answers (organization, contact
+    line, languages, one license), the standard layouts and fonts, and no sample handouts."""
     from .source.new_project import Answers, init_project
 
-    answers = Answers(name={"en": name, "fr": name_fr}, short_name={"en": short_name, "fr": short_name_fr},
-                      website=website, holder=holder, permits=[p.strip() for p in permits.split(",") if p.strip()],
-                      languages=languages.split(","), phone=phone.strip())
+    answers = Answers({"en": name, "fr": name_fr}, {"en": short_name, "fr": short_name_fr}, website, holder,
+                      [p.strip() for p in permits.split(",") if p.strip()], languages.split(","), phone.strip())
     try:
-        written = init_project(folder.resolve(), answers)
+        for path in init_project(folder.resolve(), answers):
+            click.echo(f"created  {path}")
     except SourceError as error:
         _print_problems(error.problems, strict=True)
         raise SystemExit(1) from None
-    for path in written:
-        click.echo(f"created  {path.relative_to(folder.resolve()) if path.is_relative_to(folder.resolve()) else path}")
     click.echo("Next: check handouts.yml, then 'handouts new SLUG' or 'handouts import FILES'.")
 
 
 @main.command(name="import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--slug", help="The new handout's name (default: made from its title). One source only.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), help="The sources' language (default: what each declares, "
-              "or what its words show).")
-@click.option("--into", "into", metavar="SLUG", help="Add the source as another language of this existing handout.")
-@click.option("--license", "license_name", metavar="NAME", help="The license in handouts.yml to give the handout "
-              "(default: the one whose holder the copyright line names, or a new one proposed in handouts.yml).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="The language (default: declared, or guessed).")
+@click.option("--into", "into", metavar="SLUG", help="Add the source as another language of this handout.")
+@click.option("--license", "license_name", metavar="NAME", help="The license (default: the one its copyright names).")
 @click.option("--force", is_flag=True, help="Replace an existing handout (or language file).")
 @click.option("--dry-run", is_flag=True, help="Write nothing: print what IMPORT.md would say.")
 @project_option
@@ -353,69 +342,37 @@ def import_(sources: tuple[Path, ...], slug: str | None, lang: str | None, into:
     """Bring handouts in from saved web pages (.html), Word documents (.docx), Markdown or text (.md, .txt).
 
     \b
-    Each source becomes handouts/SLUG/ with handout.yml, LANG.md, its pictures and IMPORT.md, which lists
-    what was recognised (title, dates, author, sources, review, number, copyright and permission), from
-    where, and every point that needs a person, with its file and line. A folder imports every file in it,
-    pairing a French page with its English one. Nothing is fetched from the network; an existing handout
-    is never overwritten without --force. Exit status: 1 when a source could not be imported.
+    Each source becomes handouts/SLUG/: handout.yml, LANG.md, pictures and IMPORT.md (what was recognised,
+    from where, and every point that needs a person, at file:line). A folder imports every file in it
+    (a French page goes with its English one) and prints a summary. Nothing is fetched from the network
+    or overwritten without --force. Exit status: 1 when a source was not imported.
     """
-    from .exchange.importer import Options, import_sources
+    from .exchange.importer import Options, import_sources, result_lines, summary_lines
 
     project = _project(project_path)
     several = len(sources) > 1 or any(source.is_dir() for source in sources)
-    if slug and several:
-        raise click.UsageError("--slug names one handout: give one file")
-    if into and several:
-        raise click.UsageError("--into adds one language file: give one file")
+    if (slug or into) and several:
+        raise click.UsageError("--slug and --into name one handout: give one file")
     if license_name and license_name not in project.config.licenses:
-        raise click.BadParameter(f'"{license_name}" is not a license in handouts.yml '
-                                 f'(known: {", ".join(project.config.licenses)})', param_hint="--license")
+        raise click.BadParameter(f'not in handouts.yml (known: {", ".join(project.config.licenses)})', param_hint="--license")
     options = Options(slug=slug, lang=lang, into=into, license=license_name, force=force, dry_run=dry_run)
-    bar = click.progressbar(length=0, label="Importing", show_pos=True) if several and sys.stdout.isatty() else None
+    total = sum(len([p for p in s.iterdir() if p.is_file()]) if s.is_dir() else 1 for s in sources)
+    bar = click.progressbar(length=total, label="Importing", file=sys.stderr) if several and sys.stderr.isatty() else None
 
-    def progress(result) -> None:
+    def progress(result) -> None:  # a bar on a terminal, one line per file otherwise (CI logs)
         if bar is not None:
             bar.update(1)
         elif several:
             click.echo(f"{result.status:<16} {result.source}" + (f": {result.message}" if result.message else ""))
 
-    if bar is not None:
-        bar.length = sum(len([p for p in s.iterdir() if p.is_file()]) if s.is_dir() else 1 for s in sources)
-        bar.__enter__()
-    try:
+    with bar or contextlib.nullcontext():
         results = import_sources(project, list(sources), options, progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    if not several:
-        result = results[0]
-        if result.status == "failed":
-            raise HandoutsError(f"{result.source}: {result.message}")
-        if dry_run:
-            click.echo(result.report)
-        for path in result.written if not dry_run else []:
-            click.echo(f"wrote    {path}")
-        if result.license_added:
-            click.echo("A new license was proposed in handouts.yml: confirm it (see IMPORT.md).")
-        click.echo(f"{result.status}: {result.attention} point(s) need a person, listed in "
-                   f"handouts/{result.slug}/IMPORT.md" + (" (not written: --dry-run)" if dry_run else ""))
-        return
-    for line in import_table(results):
+    if not several and results[0].status == "failed":
+        raise HandoutsError(f"{results[0].source}: {results[0].message}")
+    for line in result_lines(results[0], dry_run) if not several else summary_lines(results):
         click.echo(line)
     if any(r.status == "failed" for r in results):
         raise SystemExit(1)
-
-
-def import_table(results) -> list[str]:
-    """The summary of a bulk import: one row per source, then the count of each outcome."""
-    rows = [("SOURCE", "HANDOUT", "RESULT", "DETAIL")]
-    for r in results:
-        detail = r.message or (f"{r.attention} point(s) in IMPORT.md" if r.attention else "")
-        rows.append((r.source, f"{r.slug}/{r.lang}.md" if r.slug else "-", r.status, detail))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
-    counts = {status: sum(1 for r in results if r.status == status) for status in ("imported", "needs attention", "failed")}
-    return lines + [f"{counts['imported']} imported, {counts['needs attention']} need attention, {counts['failed']} failed."]
 
 
 @main.command()

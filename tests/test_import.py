@@ -16,7 +16,8 @@ import filelock
 import pytest
 import yaml
 
-from pipeline.cli import import_table, main
+from pipeline.cli import main
+from pipeline.exchange.importer import summary_lines
 from pipeline.exchange.images import picture_format
 from pipeline.exchange.importer import Options, import_sources
 from pipeline.project.config import load_project
@@ -62,7 +63,7 @@ def _make(dest: Path) -> dict:
     slugs = sorted({r.slug for r in results if r.slug})
     summary = build(project, slugs, list(project.config.languages), available(project.layouts_dir), jobs=2)
     return {"root": str(root), "results": [dataclasses.asdict(r) for r in results],
-            "summary": import_table(results), "config_before": before,
+            "summary": summary_lines(results), "config_before": before,
             "built": [{"path": o.target.path, "status": o.status, "message": o.message} for o in summary.outcomes]}
 
 

@@ -319,3 +319,25 @@ def import_sources(project: Project, sources: list[Path], options: Options,
 def _message(error: HandoutsError, path: Path) -> str:
     message = error.format_message()
     return message.removeprefix(f"{path}: ")
+
+
+def summary_lines(results: list[Result]) -> list[str]:
+    """The summary of a bulk import: one row per source, then the count of each outcome."""
+    rows = [("SOURCE", "HANDOUT", "RESULT", "DETAIL")]
+    for r in results:
+        detail = r.message or (f"{r.attention} point(s) in IMPORT.md" if r.attention else "")
+        rows.append((r.source, f"{r.slug}/{r.lang}.md" if r.slug else "-", r.status, detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
+    counts = {status: sum(1 for r in results if r.status == status) for status in ("imported", "needs attention", "failed")}
+    return lines + [f"{counts['imported']} imported, {counts['needs attention']} need attention, {counts['failed']} failed."]
+
+
+def result_lines(result: Result, dry_run: bool) -> list[str]:
+    """What one imported file prints: the report itself on a dry run, else the files written; then the outcome."""
+    lines = [result.report] if dry_run else [f"wrote    {path}" for path in result.written]
+    if result.license_added:
+        lines.append("A new license was proposed in handouts.yml: confirm it (see IMPORT.md).")
+    lines.append(f"{result.status}: {result.attention} point(s) need a person, listed in handouts/{result.slug}/IMPORT.md"
+                 + (" (not written: --dry-run)" if dry_run else ""))
+    return lines
