@@ -30,7 +30,7 @@ from .patterns import fold
 from .text import read_markdown, read_text
 from .web import read_web
 from .word import read_word
-from .writer import front_matter, handout_yml, merge_report, report_section
+from .writer import front_matter, handout_yml, library_translations, merge_report, report_section
 
 READERS = {".html": read_web, ".htm": read_web, ".docx": read_word, ".txt": read_text, ".md": read_markdown}
 
@@ -165,8 +165,8 @@ def _stage(project: Project, ex: Extracted, slug: str, files: dict[str, str | by
     return result
 
 
-def import_new(project: Project, ex: Extracted, options: Options) -> Result:
-    """A new handout folder from one input."""
+def import_new(project: Project, ex: Extracted, options: Options, known: dict | None = None) -> Result:
+    """A new handout folder from one input; `known`: the library's review names in each language."""
     recognise(ex, project)
     title = ex.facts["title"].value if "title" in ex.facts else ""
     slug = options.slug or slug_for(title or Path(ex.display).stem)
@@ -184,7 +184,8 @@ def import_new(project: Project, ex: Extracted, options: Options) -> Result:
         ex.points.append(Point(f"this {language_name(ex.lang)} text has no English original here: 'translates' is its "
                                "own revision date; import the English with --into to pair them", None, ("front", "translates")))
     markdown = front_matter(ex, body, translates, options.today)
-    files: dict[str, str | bytes] = {"handout.yml": handout_yml(ex, project, choice, images, options.today),
+    known = library_translations(project) if known is None else known
+    files: dict[str, str | bytes] = {"handout.yml": handout_yml(ex, project, choice, images, options.today, known),
                                      f"{ex.lang}.md": markdown}
     files.update({name: image.data for name, image in images.files.items()})
     return _stage(project, ex, slug, files, choice.config_text, None, options)
@@ -297,6 +298,7 @@ def import_sources(project: Project, sources: list[Path], options: Options,
             if progress:
                 progress(results[path])
     pairs = _pairs(extracted) if not options.into else {}
+    known = library_translations(project)  # read once: the library does not change its names during an import
     ordered = [p for p in files if p in extracted and p not in pairs] + [p for p in files if p in pairs]
     for path in ordered:
         ex = extracted[path]
@@ -305,7 +307,7 @@ def import_sources(project: Project, sources: list[Path], options: Options,
             if path in pairs and (original is None or original.status == "failed"):
                 raise InputError(ex.display, f"its English original {pairs[path]} was not imported")
             into = options.into or (original.slug if path in pairs else None)
-            result = import_into(project, ex, into, options) if into else import_new(project, ex, options)
+            result = import_into(project, ex, into, options) if into else import_new(project, ex, options, known)
             if result.license_added and not options.dry_run:
                 project = load_project(project.root)
         except HandoutsError as error:

@@ -111,6 +111,36 @@ def _footer_lines(archive: zipfile.ZipFile, display: str) -> list[str]:
     return lines
 
 
+def _slim(archive: zipfile.ZipFile, styles, display: str) -> bytes:
+    """The package again with only the styles the text uses (and those they are based on): Word keeps
+    hundreds of styles in every document, and mammoth's XML parser takes most of its time reading them."""
+    used: set[str] = set()
+    for name in ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml"):
+        part = _xml(archive, name, display)
+        for kind in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink"):
+            used |= {e.get(f"{W}val") for e in (part.iter(f"{W}{kind}") if part is not None else [])}
+    by_id = {style.get(f"{W}styleId"): style for style in styles.iter(f"{W}style")}
+    pending = list(used)
+    while pending:
+        style = by_id.get(pending.pop())
+        for link in ([] if style is None else [style.find(f"{W}basedOn"), style.find(f"{W}link"), style.find(f"{W}next")]):
+            if link is not None and link.get(f"{W}val") not in used:
+                used.add(link.get(f"{W}val"))
+                pending.append(link.get(f"{W}val"))
+    for style_id, style in by_id.items():
+        if style_id not in used and style.get(f"{W}default") not in ("1", "true"):
+            style.getparent().remove(style)
+    for latent in styles.findall(f"{W}latentStyles"):
+        styles.remove(latent)
+    slim = io.BytesIO()
+    with zipfile.ZipFile(slim, "w", zipfile.ZIP_STORED) as out:
+        for entry in archive.infolist():
+            data = lxml.etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True) \
+                if entry.filename == "word/styles.xml" else archive.read(entry)
+            out.writestr(entry.filename, data)
+    return slim.getvalue()
+
+
 def _declared_language(styles) -> str:
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang") if styles is not None else None
     return lang.get(f"{W}val", "") if lang is not None else ""
@@ -130,8 +160,11 @@ def read_word(data: bytes, display: str, lang: str | None) -> Extracted:
         embedded[key] = blob if len(blob) <= MAX_IMAGE_BYTES else b""
         return {"src": key}
 
+    marked = _row_headers(document, styles)
+    language = _declared_language(styles)
+    package = _slim(archive, styles, display) if styles is not None else data
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP,
+        result = mammoth.convert_to_html(io.BytesIO(package), style_map=STYLE_MAP,
                                          convert_image=mammoth.images.img_element(picture))
     except InputError:
         raise
@@ -150,12 +183,12 @@ def read_word(data: bytes, display: str, lang: str | None) -> Extracted:
         for line in footer:
             lxml.etree.SubElement(box, "p").text = line
         root.append(box)
-    chosen = language_of(lang, _declared_language(styles)) or guess_language(text)
+    chosen = language_of(lang, language) or guess_language(text)
     title = ""
     if core is not None:
         title = " ".join("".join(core.findtext("{http://purl.org/dc/elements/1.1/}title") or "").split())
     ex = Extracted(display, chosen[0], chosen[1], root, has_lines=False, head={"title": title} if title else {},
-                   embedded=embedded, row_headers=_row_headers(document, styles))
+                   embedded=embedded, row_headers=marked)
     ignored = sorted({m.message for m in result.messages if "style" not in m.message.lower()})
     ex.notes += [f"Word: {message}" for message in ignored]
     return ex

@@ -116,9 +116,10 @@ def _localized(value: str | None, lang: str, languages: list[str], known: dict[s
     return "{" + ", ".join(f"{l}: {yaml_text(texts[l])}" for l in languages) + "}"
 
 
-def handout_yml(ex: Extracted, project: Project, choice: Choice, images: Images, today: dt.date) -> str:
+def handout_yml(ex: Extracted, project: Project, choice: Choice, images: Images, today: dt.date,
+                known: dict[str, dict[str, str]]) -> str:
+    """`known`: the library's texts in several languages (library_translations), for this handout's review."""
     facts, lang, languages = ex.facts, ex.lang, list(project.config.languages)
-    known = library_translations(project)
     lines = [f"# Facts that do not depend on language. Imported from {ex.display}: see IMPORT.md.", ""]
     number = facts.get("number")
     lines.append(f"number: {yaml_text(number.value) if number else chr(34) + 'TODO' + chr(34) + '   # TODO: the handout number'}")
