@@ -212,3 +212,18 @@ def test_importing_loads_nothing_from_the_network(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "network used" not in result.stderr
     assert "0 failed" in result.stdout
+
+
+@pytest.mark.parametrize("slug", ["vertebroplasty", "fever-children"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_our_own_markdown_comes_back_unchanged(tmp_path: Path, cli, slug: str, lang: str) -> None:
+    """A handout's own LANG.md imported as Markdown gives back its body exactly (sections, lists, tables,
+    call-outs, language spans, pictures with their captions): what the importer writes is what we write."""
+    root = _project(tmp_path)
+    source = ROOT / "handouts" / slug / f"{lang}.md"
+    result = cli.invoke(main, ["import", "--project", str(root), "--slug", f"{slug}-again", "--lang", lang, str(source)])
+    assert result.exit_code == 0, result.output
+    imported = (root / "handouts" / f"{slug}-again" / f"{lang}.md").read_text(encoding="utf-8")
+    assert imported.split("\n---\n", 1)[1] == source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    for picture in yaml.safe_load((ROOT / "handouts" / slug / "handout.yml").read_text(encoding="utf-8"))["images"]:
+        assert (root / "handouts" / f"{slug}-again" / picture).read_bytes() == (ROOT / "handouts" / slug / picture).read_bytes()

@@ -74,8 +74,8 @@ def read(path: Path, display: str, lang: str | None) -> Extracted:
         raise InputError(display, f"is {size:,} bytes, more than the {MAX_BYTES[suffix]:,} an imported "
                          f"{KINDS[suffix]} may have", "check that this is one handout, not a whole site or a scan")
     ex = READERS[suffix](path.read_bytes(), display, lang)
-    if suffix in (".html", ".htm"):
-        ex.base_dir = path.parent
+    if suffix in (".html", ".htm", ".md"):
+        ex.base_dir = path.parent  # the pictures a page or Markdown file shows stand beside it
     return ex
 
 

@@ -112,7 +112,7 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
     if row_headers and not ROW_HEADERS:
         ex.points.append(Point("this table's first column holds row headers, which the Markdown cannot mark yet: "
                                "they are written as ordinary cells", origin, ("body", f"| {header[0][0]}")))
-    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + " --- |" * width]
+    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + "---|" * width]
     for line in body:
         cells = [row_header(line[0][0]) if row_headers else line[0][0]] + [text for text, _ in line[1:]]
         lines.append("| " + " | ".join(cells) + " |")

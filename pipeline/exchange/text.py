@@ -7,10 +7,14 @@ import re
 
 from lxml import etree
 from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
 
 from ..project.files import parse_yaml
-from ..source.markdown import parser
+from ..source.markdown import MAX_NESTING
 from ..source.model import _FRONT_MATTER
+from .dates import find_date
 from .document import Extracted, Fact, InputError, Origin, Point
 from .language import guess_language, language_of
 from .patterns import EMERGENCY, QUESTION, WARNING, fold
@@ -23,6 +27,11 @@ PAGE = re.compile(r"^\s*(?:page|p\.)?\s*\d+\s*(?:of|/|de|sur)\s*\d+\s*$", re.I)
 PROSE_WORDS = 12
 # Lines of at most this many words at the end of a pasted page are its menus and links.
 NAV_WORDS = 6
+
+
+# Our Markdown's rules without the typographer: a file's own quotes and dashes are kept as they are written.
+_PLAIN_PARSER = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable("table")
+_PLAIN_PARSER.use(container_plugin, "callout").use(attrs_plugin, spans=True, allowed=["lang"])
 
 
 def decode(data: bytes, display: str) -> str:
@@ -219,6 +228,11 @@ def read_markdown(data: bytes, display: str, lang: str | None) -> Extracted:
         doc, _ = parse_yaml(match.group(1), display, line_offset=1)
         front = doc.data if doc is not None and isinstance(doc.data, dict) else {}
         body, offset = text[match.end():], text.count("\n", 0, match.end())
+        revised = front.get("revised")
+        if isinstance(revised, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", revised.strip()):
+            found = find_date(revised, "en")
+            if found:
+                facts["revised"] = Fact(found, Origin(display, doc.mark(("revised",))[0], revised), "from the front matter")
         for key in ("title", "summary", "author"):
             if isinstance(front.get(key), str) and front[key].strip() and "TODO" not in front[key]:
                 line, _ = doc.mark((key,))
@@ -226,11 +240,12 @@ def read_markdown(data: bytes, display: str, lang: str | None) -> Extracted:
         if isinstance(front.get("keywords"), list):
             facts["keywords"] = Fact([str(k) for k in front["keywords"]], Origin(display, doc.mark(("keywords",))[0]))
     chosen = chosen or guess_language(body)
-    tokens = parser(chosen[0]).parse(body)
+    markdown = _PLAIN_PARSER
+    tokens = markdown.parse(body)
     for token in tokens:
         if token.map and token.nesting >= 0:
             token.attrSet("data-line", str(token.map[0] + 1 + offset))
-    html = parser(chosen[0]).renderer.render(tokens, parser(chosen[0]).options, {})
+    html = markdown.renderer.render(tokens, markdown.options, {})
     root = lxml_html.fragment_fromstring(html or "<p></p>", create_parent="div")
     for element in root.iter():
         if isinstance(element.tag, str) and element.get("data-line"):
