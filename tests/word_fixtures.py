@@ -148,6 +148,13 @@ def broken(dest: Path) -> dict[str, Path]:
             block = bytes(1 << 20)
             for _ in range(120):
                 filler.write(block)
+    made["entities"] = dest / "entities.docx"  # "billion laughs": entities that expand without end
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(made["entities"], "w", zipfile.ZIP_DEFLATED) as hostile:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>', 1)
+            hostile.writestr(entry, data)
     made["not-word"] = dest / "not-word.docx"
     made["not-word"].write_text("This is a text file that someone named .docx by mistake.\n", encoding="utf-8")
     return made

@@ -155,7 +155,8 @@ class _Reader:
         origin = self.ex.origin(element, text)
         if name in self.ex.facts and name in SINGLE:
             kept = self.ex.facts[name]
-            if kept.value != value:
+            furniture = any(a.get("data-furniture") for a in [element, *element.iterancestors()])
+            if kept.value != value and not furniture:  # a site's own footer does not contradict the article
                 self.ex.points.append(Point(f"a second {name} was found and left out: check which is right "
                                             f"(kept {kept.origin})", origin))
             return

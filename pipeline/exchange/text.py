@@ -152,6 +152,12 @@ def _list(root: lxml_html.HtmlElement, start: int, lines: list[str], vocabulary:
         item.text = _join(parts, vocabulary)
 
 
+def _menu_like(lines: list[str]) -> bool:
+    """Lines of a site's menus and links: at least three in four are a few words long."""
+    short = sum(1 for line in lines if len(re.sub(r"^\W+", "", line).split()) <= NAV_WORDS)
+    return short * 4 >= len(lines) * 3
+
+
 def _is_heading(lines: list[str]) -> bool:
     text = lines[0].strip()
     return (len(lines) == 1 and len(text) <= 90 and not text.endswith((".", ",", ";", ":", "!"))
@@ -173,11 +179,11 @@ def read_text(data: bytes, display: str, lang: str | None) -> Extracted:
     ex_points: list[tuple[int, str, bool]] = []
     blocks = [part for start, block in _blocks(lines) for kind, first, group in _groups(start, block)
               for part in ([(first, group)] if kind == "list" else _paragraphs(first, group))]
-    prose = next((i for i, (_, b) in enumerate(blocks)
-                  if not _is_heading(b) and len(" ".join(b).split()) >= PROSE_WORDS), len(blocks))
+    prose = next((i for i, (_, b) in enumerate(blocks) if not _is_heading(b) and not BULLET.match(b[0])
+                  and not NUMBERED.match(b[0]) and len(" ".join(b).split()) >= PROSE_WORDS), len(blocks))
     title = next((i for i in range(prose - 1, -1, -1) if _is_heading(blocks[i][1])), None)
     end = len(blocks)
-    while end > (prose + 1) and all(len(re.sub(r"^\W+", "", l).split()) <= NAV_WORDS for l in blocks[end - 1][1]):
+    while end > (prose + 1) and _menu_like(blocks[end - 1][1]):
         end -= 1
     for index, (start, block) in enumerate(blocks):
         first = block[0].strip()
