@@ -24,7 +24,7 @@ from pipeline.project.config import load_project
 from pipeline.project.layouts import available
 from pipeline.publish.build import build
 
-from .conftest import ROOT, copy_project
+from .conftest import copy_project
 from .word_fixtures import build_all
 
 HERE = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 
 from ..project.config import Project
 from .constructs import callout_kind
-from .dates import FoundDate, find_date, numeric_order
+from .dates import find_date, numeric_order
 from .document import Extracted, Fact, Point
 from .patterns import (AUTHOR, CONTACT_WORDS, COPYRIGHT, COPYRIGHT_WORDS, CREATED, DISCLAIMER, EMERGENCY, NUMBER,
                        PERMISSION, PERMISSION_USE, QUESTION, REVIEW, REVISED, SOURCES_HEADING, WARNING, fold)
@@ -283,7 +283,3 @@ def normalise_headings(root: lxml_html.HtmlElement) -> None:
             stack.pop()
         stack.append(level)
         heading.tag = f"h{min(len(stack) + 1, 6)}"
-
-
-def dated(fact: Fact | None) -> FoundDate | None:
-    return fact.value if fact is not None else None
