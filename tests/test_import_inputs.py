@@ -227,3 +227,19 @@ def test_our_own_markdown_comes_back_unchanged(tmp_path: Path, cli, slug: str, l
     assert imported.split("\n---\n", 1)[1] == source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     for picture in yaml.safe_load((ROOT / "handouts" / slug / "handout.yml").read_text(encoding="utf-8"))["images"]:
         assert (root / "handouts" / f"{slug}-again" / picture).read_bytes() == (ROOT / "handouts" / slug / picture).read_bytes()
+
+
+def test_a_french_page_alone_becomes_a_french_handout(tmp_path: Path, cli) -> None:
+    """Without --into, a French page is its own handout: fr.md (with 'translates' and a point saying there is no
+    English yet), French review names matched to the library's English ones, and check accepts it."""
+    root = _project(tmp_path)
+    result = cli.invoke(main, ["import", "--project", str(root), str(IMPORT / "web" / "douleur-talon.html")])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "douleur-au-talon-fasciite-plantaire"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "fr.md", "handout.yml"]
+    assert "translates: 2014-05-01" in (folder / "fr.md").read_text(encoding="utf-8")
+    meta = yaml.safe_load((folder / "handout.yml").read_text(encoding="utf-8"))
+    assert meta["review"]["body"] == {"en": "Clinical Services Working Group", "fr": "Groupe de travail sur les services cliniques"}
+    assert meta["license"] == "aafp"
+    assert "has no English original here" in (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert cli.invoke(main, ["check", "--project", str(root), folder.name]).exit_code == 0
