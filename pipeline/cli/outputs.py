@@ -1,0 +1,241 @@
+"""Commands on the outputs: build, manifest merge, verify, status and watch."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..project.config import find_root
+from .group import ALL, _print_problems, _project, main, project_option
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, for example 2/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter(f"K must be between 1 and N, not {index} of {count}")
+    return index, count
+
+
+class _Printer:
+    """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.terminal = sys.stdout.isatty()
+
+    def start(self, total: int) -> None:
+        if self.terminal and total > 1:
+            self.bar = click.progressbar(length=total, label="Building", show_pos=True)
+            self.bar.__enter__()
+
+    def done(self, outcome) -> None:
+        target = outcome.target
+        if outcome.status == "failed":
+            self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
+        elif outcome.status == "built":
+            from ..publish.budget import describe
+
+            entry = outcome.entry or {}
+            self._line(f"built    {target.path}  ({describe(entry)}; {entry.get('bytes', 0) / 1024:.0f} KB, "
+                       f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
+        elif not self.terminal:
+            self._line(f"skipped  {target.path}  (up to date)")
+        if self.bar is not None and outcome.status != "skipped":
+            self.bar.update(1)
+
+    def _line(self, text: str, err: bool = False) -> None:
+        if self.bar is not None:
+            # Above the bar, which redraws itself on the next update.
+            click.echo("\r\033[K", nl=False)
+        click.echo(text, err=err)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only this language (repeatable): en, fr.")
+@click.option("--layout", "layouts", multiple=True, metavar="NAME",
+              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layouts'. "
+                   "See 'handouts layouts'.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@click.option("--prune", is_flag=True, help="Delete the outputs of handouts no longer in handouts/.")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Build only shard K of N of the plan (split a large corpus across CI runners; "
+                   "join their manifests with 'handouts manifest merge').")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors; if any handout has a problem, build nothing.")
+@project_option
+def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ...], jobs: int | None,
+          force: bool, prune: bool, shard: tuple[int, int] | None, strict: bool, project_path: Path | None) -> None:
+    """Build PDFs of every handout (or only SLUGS) into output/.
+
+    \b
+    Every source is checked first; a handout with errors is not built, the others are
+    (with --strict: nothing is built while any handout has an error or a warning).
+    Each PDF is verified before it is published; one that fails is not written and the
+    previous good one stays. Up-to-date PDFs are skipped (see --force): a PDF is up to
+    date when none of its inputs changed (sources, images, handouts.yml, layout, fonts,
+    pipeline and WeasyPrint versions) and the file is intact.
+
+    \b
+    Output: output/LANG/SLUG.pdf (default layout), output/LANG/SLUG.LAYOUT.pdf,
+    output/bilingual/SLUG.pdf, output/manifest.json, output/index.html.
+    Exit status: 0 when everything built or was up to date, 1 otherwise.
+    """
+    from ..project.layouts import available
+    from ..publish.build import build as run_build
+    from ..source.model import handout_slugs
+
+    project = _project(project_path)
+    known = handout_slugs(project)
+    for slug in slugs:
+        if slug not in known:
+            raise click.BadParameter(f'no handout "{slug}" in handouts/ (known: {", ".join(known)})',
+                                     param_hint="SLUGS")
+    for lang in langs:
+        if lang not in project.config.languages:
+            raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
+                                     param_hint="--lang")
+    names = list(layouts) or list(project.config.layouts)
+    if ALL in names:
+        names = available(project.layouts_dir)
+    printer = _Printer()
+    try:
+        summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
+                            jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
+                            prune=prune, strict=strict)
+    finally:
+        printer.close()
+    errors, _ = _print_problems(summary.problems, strict)
+    for line in summary.lines():
+        click.echo(line)
+    if summary.failed or errors:
+        raise SystemExit(1)
+
+
+@main.group()
+def manifest() -> None:
+    """Work with output/manifest.json files."""
+
+
+@manifest.command("merge")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the merged manifest (default: the project's output/manifest.json).")
+@project_option
+def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_path: Path | None) -> None:
+    """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
+    import filelock
+
+    from ..publish.manifest import merge_manifests, write_manifest
+
+    merged = merge_manifests(list(manifests))
+    if output is None:
+        output = _project(project_path).output_dir / "manifest.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(output.parent / ".lock"):
+        write_manifest(output, merged)
+    click.echo(f"{output}: {len(merged)} outputs from {len(manifests)} manifests")
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@project_option
+def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> None:
+    """Check PDFs for PDF/UA-1 and our own accessibility rules (default: every PDF in the manifest).
+
+    A PDF listed in output/manifest.json is also checked against its source: title, language,
+    copyright line, permission notice and text in another language.
+    """
+    from ..publish.manifest import read_manifest
+    from ..publish.workers import expectation
+    from ..verify import verify_pdf
+
+    project = _project(project_path)
+    entries = read_manifest(project.output_dir)["outputs"]
+    # By default the PDF/UA files; a print-only edition (booklet) claims no PDF/UA to check.
+    files = list(pdfs) or [project.output_dir / path for path, entry in entries.items() if entry.get("pdfua")]
+    if not files:
+        raise click.UsageError("no PDF given and output/manifest.json lists none: run 'handouts build' first")
+    reports = []
+    for file in files:
+        try:
+            relative = file.resolve().relative_to(project.output_dir.resolve()).as_posix()
+        except ValueError:
+            relative = None
+        entry = entries.get(relative) if relative else None
+        expect = expectation(project, entry) if entry and entry.get("pdfua") else None
+        reports.append(verify_pdf(file, expect, project.fonts_dir, str(file)))
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            mark = click.style("pass", fg="green") if report.ok else click.style("FAIL", fg="red")
+            click.echo(f"{mark}  {report.path}  ({report.pages} pages; validator: {report.validator})")
+            for finding in report.findings:
+                click.echo(f"      - {finding}")
+    if any(not r.ok for r in reports):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@project_option
+def status(as_json: bool, project_path: Path | None) -> None:
+    """Show every handout: languages, revisions, translation, review due, readability, last build;
+    then, per layout, the pages against the page budget and the sheets of paper each printed
+    copy takes (double-sided; a booklet's sheets are folded).
+
+    A review is due a number of years after the handout's review.date (handouts.yml's
+    'review_interval_years', default 3); overdue reviews are shown in red.
+    """
+    from ..publish.status import collect, print_table, table
+
+    project = _project(project_path)
+    rows = collect(project)
+    if as_json:
+        click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    for line in table(rows, project.config.languages):
+        click.echo(line)
+    printing = print_table(rows, project.config.languages, project.config.layout)
+    if printing:
+        click.echo()
+        for line in printing:
+            click.echo(line)
+
+
+@main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@project_option
+def watch(jobs: int | None, project_path: Path | None) -> None:
+    """Rebuild handouts as their files are saved, until Ctrl+C.
+
+    A change in handouts/SLUG/ rebuilds that handout; a change in handouts.yml, layouts/ or
+    fonts/ rebuilds every handout. Errors are printed and watching goes on.
+    """
+    from ..publish.watch import watch as run_watch
+
+    root = find_root((project_path or Path.cwd()).resolve())
+    _project(root)  # the configuration must be readable to start
+
+    def echo(message: str, error: bool) -> None:
+        click.secho(message, fg="red" if error else None, err=error)
+
+    run_watch(root, echo, jobs=jobs)
