@@ -116,7 +116,8 @@ class _Printer:
             self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
         elif outcome.status == "built":
             entry = outcome.entry or {}
-            self._line(f"built    {target.path}  ({entry.get('pages')} pages, {entry.get('bytes', 0) / 1024:.0f} KB, "
+            pages = f"{entry['pages']} pages, " if "pages" in entry else ""
+            self._line(f"built    {target.path}  ({pages}{entry.get('bytes', 0) / 1024:.0f} KB, "
                        f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
         elif not self.terminal:
             self._line(f"skipped  {target.path}  (up to date)")
@@ -138,8 +139,8 @@ class _Printer:
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only this language (repeatable): en, fr.")
 @click.option("--layout", "layouts", multiple=True, metavar="NAME",
-              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layouts'. "
-                   "See 'handouts layouts'.")
+              help="Layout to build (repeatable, or 'all'); 'web' is the HTML edition. Default: "
+                   "handouts.yml's 'layouts' and web. See 'handouts layouts'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
@@ -166,7 +167,7 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
     from .project.layouts import available
-    from .publish.build import build as run_build
+    from .publish.build import WEB, build as run_build
     from .source.model import handout_slugs
 
     project = _project(project_path)
@@ -179,9 +180,13 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if lang not in project.config.languages:
             raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
                                      param_hint="--lang")
-    names = list(layouts) or list(project.config.layouts)
+    names = list(layouts) or [*project.config.layouts, WEB]
     if ALL in names:
-        names = available(project.layouts_dir)
+        names = [*available(project.layouts_dir), WEB]
+    for name in names:
+        if name not in (*available(project.layouts_dir), WEB):
+            raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
+                                     "HTML edition)", param_hint="--layout")
     printer = _Printer()
     try:
         summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,

@@ -129,7 +129,7 @@ def test_every_layout_prints_the_same_text(layouts_built: Path, slug: str, lang:
 @pytest.mark.parametrize("lang", LANGS)
 def test_qr_code_only_where_electronic_use_is_permitted(layouts_built: Path, lang: str) -> None:
     """fever-children is under the OGL (electronic use permitted), vertebroplasty under AAFP's (not)."""
-    url = f"https://811.novascotia.ca/handouts/fever-children/{lang}"
+    url = f"https://811.novascotia.ca/handouts/web/fever-children/{lang}.html"  # its HTML edition (site_url)
     for layout in LAYOUTS:
         fever = pypdf.PdfReader(pdf_path(layouts_built, layout, "fever-children", lang))
         alts = [str(node.get_object().get("/Alt")) for node in _struct_nodes(fever) if node.get("/S") == "/Figure"]
