@@ -46,8 +46,9 @@ def test_status_json_reads_the_manifest(cli, built: Path) -> None:
     assert fever["translation"] == {"en": "current", "fr": "current"} and fever["stale"] is False
     assert fever["review"] in ("current", "due soon", "overdue") and fever["review_due"] == "2027-06-01"
     assert fever["readability"]["en"]["meets_target"] and fever["readability"]["fr"]["kandel_moles"] > 60
-    assert sorted(o["path"] for o in fever["outputs"]) == ["en/fever-children.pdf", "fr/fever-children.pdf"]
-    assert all(o["verify"] == "pass" and o["built"] for o in fever["outputs"])
+    assert sorted(o["path"] for o in fever["outputs"]) == ["en/fever-children.pdf", "fr/fever-children.pdf",
+                                                          "web/fever-children/en.html", "web/fever-children/fr.html"]
+    assert all(o["verify"] == "pass" and o["built"] for o in fever["outputs"] if o["kind"] == "pdf")
     assert rows["vertebroplasty"]["review"] == "overdue" and rows["vertebroplasty"]["electronic"] is False
 
 

@@ -41,6 +41,8 @@ class Summary:
     pruned: list[str] = dataclasses.field(default_factory=list)
     # --strict found problems (warnings included) and nothing was built.
     refused: bool = False
+    # The library site's files this build wrote (it writes them when what they show changed).
+    site: list[str] = dataclasses.field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -188,9 +190,9 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
         pruned = _prune(project, entries) if prune else []
         if changed or pruned or not (output / MANIFEST).is_file():
             write_manifest(output / MANIFEST, entries)
-        write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
+        site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
         state.save()
-    return Summary(outcomes, problems, time.perf_counter() - start, pruned)
+    return Summary(outcomes, problems, time.perf_counter() - start, pruned, site=site)
 
 
 def _withdraw(output: Path, entries: dict[str, Any], slugs: list[str], electronic: dict[str, bool]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -44,8 +45,7 @@ def environment(layouts_dir: Path) -> jinja2.Environment:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from one output/ file to another (both relative to output/)."""
-    depth = from_path.count("/")
-    return "../" * depth + to_path
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
 
 
 def electronic(project: Project, handout: Handout) -> bool:
