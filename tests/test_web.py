@@ -1,6 +1,6 @@
-"""The web edition without a browser: HTML editions, the library site, sitemap.xml, web-files.txt,
-and how the build keeps them (in the manifest, incremental, withdrawn when the license forbids).
-The same pages in Chromium with axe-core: test_web_browser.py."""
+"""The web edition without a browser: HTML editions, and how the build keeps them (in the manifest,
+incremental, stat first, withdrawn when the license forbids). The library site: test_library.py;
+the pages in Chromium with axe-core: test_web_browser.py."""
 
 from __future__ import annotations
 
@@ -183,75 +183,6 @@ def test_phrases_in_another_language_keep_their_language(tmp_path: Path) -> None
         spans = [s for s in tinyhtml5.parse(page.html).iter(NS + "span") if s.get("lang")]
         assert [(text(s), s.get("lang")) for s in spans] == [(phrase, tag)]
         assert not find(tinyhtml5.parse(page.html), "section", class_="print")  # no layouts given: no PDFs
-
-
-# --- the library site ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_library_pages_speak_their_language(built: Path, lang: str) -> None:
-    page = {"en": "index.html", "fr": "index.fr.html"}[lang]
-    root = parse(built / page)
-    assert root.get("lang") == LANG_TAGS[lang]
-    labels = yaml.safe_load((ROOT / "layouts" / "locales" / f"{lang}.yml").read_text())
-    others = yaml.safe_load((ROOT / "layouts" / "locales" / f"{ {'en': 'fr', 'fr': 'en'}[lang]}.yml").read_text())
-    french = load_project(built.parent).config.typography.fr
-    html = (built / page).read_text()
-    for key in ("library_title", "library_search", "library_print_only", "library_print", "library_skip"):
-        assert typography.apply(labels[key], lang, french) in html, key
-        assert typography.apply(others[key], lang, french) not in html, key
-    items = find(root, "li", id="h-fever-children") + find(root, "li", id="h-vertebroplasty")
-    fever, spine = items
-    # A handout that may be shared: its page in this language, its title in the other, its summary,
-    # and its PDFs grouped by language, each layout named in words.
-    title = fever.find(f"{NS}h2/{NS}a")
-    assert title.get("href") == f"web/fever-children/{lang}.html"
-    other = fever.find(f"{NS}p[@class='other-title']")
-    assert other.get("lang") == LANG_TAGS[{"en": "fr", "fr": "en"}[lang]]
-    assert other.find(f"{NS}a").get("href") == f"web/fever-children/{'fr' if lang == 'en' else 'en'}.html"
-    assert fever.find(f"{NS}p[@class='summary']") is not None
-    group = fever.find(f".//{NS}details[@class='print-links']")
-    links = [(a.get("href"), text(a)) for a in group.iter(NS + "a")]
-    assert [href for href, _ in links][:1] == [f"{lang}/fever-children.pdf"]  # the page's language first
-    layout = {"en": "Letter size (PDF, ", "fr": "Format lettre (PDF, "}[lang]
-    assert all(label.startswith(layout) for _, label in links)
-    # A print-only handout: titles and number, no summary, no link; its review state is for staff.
-    assert not list(spine.iter(NS + "a")) and spine.find(f"{NS}p[@class='summary']") is None
-    assert spine.get("data-review") == "overdue"
-    staff = spine.find(f"{NS}p[@class='staff-only']")
-    assert typography.apply(labels["library_review_overdue"], lang, french) in text(staff)
-    assert ".staff-only { display: none; }" in (built / "web" / "site.css").read_text()
-    assert "vertebroplasty.pdf" not in html
-    # Search data: titles and keywords in both languages; no summary of a print-only handout.
-    index = {item["id"]: item for item in json.loads(root.find(f".//{NS}script[@id='search-index']").text)}
-    assert {"fever", "fièvre"} <= set(index["h-fever-children"]["keywords"])
-    assert "spine fracture" in index["h-vertebroplasty"]["keywords"] and index["h-vertebroplasty"]["summaries"] == []
-    # Metadata: canonical address, the other language as an alternate.
-    head = root.find(f"{NS}head")
-    links = {(link.get("rel"), link.get("hreflang")): link.get("href") for link in head.iter(NS + "link")}
-    assert links[("canonical", None)] == SITE + page
-    assert links[("alternate", "fr-CA")] == SITE + "index.fr.html" and links[("alternate", "en-CA")] == SITE + "index.html"
-
-
-def test_sitemap_lists_every_page_with_its_other_languages(built: Path) -> None:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    root = ET.parse(built / "sitemap.xml").getroot()
-    urls = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    assert set(urls) == {SITE + p for p in ("index.html", "index.fr.html", "web/fever-children/en.html",
-                                            "web/fever-children/fr.html")}
-    page = urls[SITE + "web/fever-children/fr.html"]
-    assert page.find("s:lastmod", ns).text == "2024-05-20"
-    assert {(link.get("hreflang"), link.get("href")) for link in page.findall("x:link", ns)} == {
-        ("en-CA", SITE + "web/fever-children/en.html"), ("fr-CA", SITE + "web/fever-children/fr.html")}
-
-
-def test_web_files_are_the_site_and_nothing_else(built: Path) -> None:
-    listed = (built / "web-files.txt").read_text().split()
-    fonts = [f"web/fonts/{p.stem}.woff2" for p in sorted((ROOT / "fonts").glob("*.ttf"))]
-    assert sorted(listed) == sorted([
-        "en/fever-children.pdf", "fr/fever-children.pdf", "index.html", "index.fr.html", "sitemap.xml",
-        "web/fever-children/en.html", "web/fever-children/fr.html", "web/fever-children/thermometer.svg",
-        "web/site.css", "web/search.js", "web/fuse.min.js", "web/fuse.LICENSE.txt", "web/fonts/OFL.txt", *fonts])
-    assert all((built / path).is_file() for path in listed)
 
 
 # --- building it --------------------------------------------------------------------------------
