@@ -33,10 +33,10 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real handouts built once per session, in every language, default layout."""
+    """The real handouts built once per session, in every language: default layout and web edition."""
     root = copy_project(tmp_path_factory.mktemp("built"))
     project = load_project(root)
-    summary = build(project, ["vertebroplasty", "fever-children"], ["en", "fr"], [project.config.layout], jobs=1)
+    summary = build(project, ["vertebroplasty", "fever-children"], ["en", "fr"], [project.config.layout, "web"], jobs=1)
     assert not summary.failed, [o.message for o in summary.outcomes]
     return root / "output"
 

@@ -43,12 +43,16 @@ def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
     noop = build(config, slugs, ["en", "fr"], ["letter"])
     assert (noop.count("built"), noop.count("skipped")) == (0, 4)
 
+    # A French-only edit rebuilds the French PDF alone: the English one prints nothing of the
+    # French file (its "also available in French" line is a label).
+    english = (project / "output" / "en" / "fever-children.pdf").read_bytes()
     fr = project / "handouts" / "fever-children" / "fr.md"
     fr.write_text(fr.read_text(encoding="utf-8").replace("Points clés", "Les points clés"), encoding="utf-8")
     after_edit = build(config, slugs, ["en", "fr"], ["letter"])
-    assert sorted(o.target.path for o in after_edit.outcomes if o.status == "built") == [
-        "en/fever-children.pdf",  # prints the French title in its "also available" line
-        "fr/fever-children.pdf"]
+    assert sorted(o.target.path for o in after_edit.outcomes if o.status == "built") == ["fr/fever-children.pdf"]
+    forced = build(config, ["fever-children"], ["en"], ["letter"], force=True)
+    assert forced.count("built") == 1
+    assert (project / "output" / "en" / "fever-children.pdf").read_bytes() == english  # skipping it was right
 
     # A damaged output is rebuilt even though its inputs did not change.
     (project / "output" / "en" / "vertebroplasty.pdf").write_bytes(b"%PDF-1.7 truncated")
@@ -74,18 +78,23 @@ def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner
     assert "pruned   en/fever-children.pdf" in result.output
     assert "pruned   en/fever-children.large-print.pdf" in result.output  # every layout, built now or not
     assert not list((project / "output").rglob("fever-children*.pdf"))
+    assert not (project / "output" / "web" / "fever-children").exists()  # its web pages and their images
     manifest = json.loads((project / "output" / "manifest.json").read_text())
     kept = ["en/vertebroplasty.large-print.pdf", "en/vertebroplasty.pdf"]
-    assert sorted(manifest["outputs"]) == kept and all((project / "output" / path).is_file() for path in kept)
+    pdfs = sorted(path for path, entry in manifest["outputs"].items() if entry["kind"] == "pdf")
+    assert pdfs == kept and all((project / "output" / path).is_file() for path in kept)
+    assert {entry.get("handout") for entry in manifest["outputs"].values() if entry["kind"] != "site"} == {
+        "vertebroplasty"}
 
 
 def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_path: Path) -> None:
     config = load_project(project)
     layouts = {name: load_layout(config.layouts_dir, name) for name in ("letter", "a4")}
-    from pipeline.checks.run import check
-
-    handouts, _ = check(config, ["vertebroplasty", "fever-children"])
-    targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, handouts)
+    languages = {"vertebroplasty": ["en", "fr"], "fever-children": ["en", "fr"]}
+    targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, languages, web=True,
+                   electronic={"vertebroplasty": False, "fever-children": True})
+    assert {t.path for t in targets if t.kind != "pdf"} == {
+        "web/fever-children/en.html", "web/fever-children/fr.html", "web/site.css"}
     shards = [{t.path for t in targets if in_shard(t, (k, 3))} for k in (1, 2, 3)]
     assert set().union(*shards) == {t.path for t in targets}
     assert sum(len(s) for s in shards) == len(targets)

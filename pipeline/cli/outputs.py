@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..project.config import find_root
+from ..project.config import Project, find_root
 from .group import ALL, _print_problems, _project, main, project_option
 
 
@@ -45,7 +45,8 @@ class _Printer:
             from ..publish.budget import describe
 
             entry = outcome.entry or {}
-            self._line(f"built    {target.path}  ({describe(entry)}; {entry.get('bytes', 0) / 1024:.0f} KB, "
+            what = f"{describe(entry)}; " if "pages" in entry else ""  # an HTML edition has no pages
+            self._line(f"built    {target.path}  ({what}{entry.get('bytes', 0) / 1024:.0f} KB, "
                        f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
         elif not self.terminal:
             self._line(f"skipped  {target.path}  (up to date)")
@@ -67,8 +68,8 @@ class _Printer:
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only this language (repeatable): en, fr.")
 @click.option("--layout", "layouts", multiple=True, metavar="NAME",
-              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layouts'. "
-                   "See 'handouts layouts'.")
+              help="Layout to build (repeatable, or 'all'); 'web' is the HTML edition. Default: "
+                   "handouts.yml's 'layouts' and web. See 'handouts layouts'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
@@ -97,7 +98,7 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
     from ..project.layouts import available
-    from ..publish.build import build as run_build
+    from ..publish.build import WEB, build as run_build
     from ..source.model import handout_slugs
 
     project = _project(project_path)
@@ -110,9 +111,13 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if lang not in project.config.languages:
             raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
                                      param_hint="--lang")
-    names = list(layouts) or list(project.config.layouts)
+    names = list(layouts) or [*project.config.layouts, WEB]
     if ALL in names:
-        names = available(project.layouts_dir)
+        names = [*available(project.layouts_dir), WEB]
+    for name in names:
+        if name not in (*available(project.layouts_dir), WEB):
+            raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
+                                     "HTML edition)", param_hint="--layout")
     printer = _Printer()
     try:
         summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
@@ -138,18 +143,37 @@ def manifest() -> None:
               help="Where to write the merged manifest (default: the project's output/manifest.json).")
 @project_option
 def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_path: Path | None) -> None:
-    """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
+    """Merge the manifests of shards built with 'handouts build --shard K/N' into one.
+
+    Into the project's output/manifest.json (the default), it also writes the library site
+    (index pages, sitemap.xml, web-files.txt) from the merged manifest: copy every shard's
+    output/ into output/ first.
+    """
     import filelock
 
     from ..publish.manifest import merge_manifests, write_manifest
 
+    from ..publish.library import write_index
+
     merged = merge_manifests(list(manifests))
-    if output is None:
-        output = _project(project_path).output_dir / "manifest.json"
+    project = _project(project_path) if output is None else None
+    if project is not None:
+        output = project.output_dir / "manifest.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     with filelock.FileLock(output.parent / ".lock"):
         write_manifest(output, merged)
+        if project is not None:  # the project's own output/: its library site, from the merged manifest
+            write_index(project)
     click.echo(f"{output}: {len(merged)} outputs from {len(manifests)} manifests")
+    if project is not None:
+        click.echo(f"wrote the library site from it: {', '.join(_site_pages(project))}")
+
+
+def _site_pages(project: Project) -> list[str]:
+    from ..project.config import library_page
+
+    pages = [library_page(project.config.languages, lang) for lang in project.config.languages]
+    return pages + (["sitemap.xml"] if project.config.site_url else []) + ["web-files.txt"]
 
 
 @main.command()
@@ -220,22 +244,45 @@ def status(as_json: bool, project_path: Path | None) -> None:
             click.echo(line)
 
 
+def _echo(message: str, error: bool) -> None:
+    click.secho(message, fg="red" if error else None, err=error)
+
+
 @main.command()
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @project_option
 def watch(jobs: int | None, project_path: Path | None) -> None:
-    """Rebuild handouts as their files are saved, until Ctrl+C.
+    """Build, then rebuild what each saved file affects, until Ctrl+C.
 
-    A change in handouts/SLUG/ rebuilds that handout; a change in handouts.yml, layouts/ or
-    fonts/ rebuilds every handout. Errors are printed and watching goes on.
+    A change in handouts/SLUG/ rebuilds that handout (the edited language's web page and
+    default-layout PDF first; an English-only edit rebuilds nothing French); a change in
+    handouts.yml, layouts/ or fonts/ rebuilds what reads it. Each rebuild is stamped with the
+    time; errors are printed, watching goes on, and an error that goes away is reported fixed.
     """
     from ..publish.watch import watch as run_watch
 
     root = find_root((project_path or Path.cwd()).resolve())
     _project(root)  # the configuration must be readable to start
+    run_watch(root, _echo, jobs=jobs)
 
-    def echo(message: str, error: bool) -> None:
-        click.secho(message, fg="red" if error else None, err=error)
 
-    run_watch(root, echo, jobs=jobs)
+@main.command()
+@click.option("--port", "-p", type=click.IntRange(min=1, max=65535), default=8000, show_default=True,
+              help="The port to listen on, at 127.0.0.1.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@project_option
+def serve(port: int, jobs: int | None, project_path: Path | None) -> None:
+    """Preview the site: build, serve output/ at http://127.0.0.1:PORT/, rebuild on save.
+
+    \b
+    Like 'watch', and open pages reload themselves when their file is rebuilt; the errors
+    of the last build are shown at the top of every page as well as here. Only this
+    computer can connect. Stop with Ctrl+C.
+    """
+    from ..publish.serve import serve as run_serve
+
+    root = find_root((project_path or Path.cwd()).resolve())
+    _project(root)
+    run_serve(root, _echo, port=port, jobs=jobs)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import Problem, SourceError
-from .schema import Strict, Text, load_file
+from .schema import Localized, Strict, Text, load_file
 
 # Paper sizes: the CSS `size` value and (width, height) in points, portrait.
 PAPERS = {
@@ -26,6 +26,8 @@ FIT_FOLDER = "fit"
 
 class LayoutSpec(Strict):
     description: Text
+    # Its name in words, per language, where readers choose an edition ("Large print", "Gros caractères").
+    title: Localized = {}
     # A paper size, or "project" (the paper of handouts.yml's default layout) or "half" (half of it).
     paper: Literal["letter", "a4", "legal", "project", "half"]
     orientation: Literal["portrait", "landscape"] = "portrait"
@@ -59,6 +61,11 @@ class Layout:
     fit: tuple[str, ...] = ()
     duplex: str = "long-edge"
     pictures: str = "as-is"
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title(self, lang: str) -> str:
+        """The layout's name in words in `lang` (layout.yml's title; else its folder name)."""
+        return dict(self.titles).get(lang) or self.name.replace("-", " ").capitalize()
 
     def files(self) -> list[Path]:
         """Every file of this layout (for the build digest), its copy-fitting steps included."""
@@ -75,6 +82,15 @@ class Layout:
         if self.paper == "half":
             return HALF[project_paper]
         return self.paper
+
+
+def pdf_path(slug: str, lang: str, layout: str, default_layout: str, bilingual: bool = False) -> str:
+    """Where a PDF goes, relative to output/: en/vertebroplasty.pdf (the default layout),
+    en/vertebroplasty.a4.pdf, bilingual/vertebroplasty.pdf."""
+    if bilingual:
+        return f"{layout}/{slug}.pdf"
+    suffix = "" if layout == default_layout else f".{layout}"
+    return f"{lang}/{slug}{suffix}.pdf"
 
 
 def available(layouts_dir: Path) -> list[str]:
@@ -99,7 +115,8 @@ def load_layout(layouts_dir: Path, name: str) -> Layout:
         raise SourceError(problems)
     return Layout(name, folder, spec.description, spec.paper, spec.orientation, spec.pdfua,
                   spec.template, tuple(spec.stylesheets), spec.imposes, spec.bilingual,
-                  tuple(spec.fit), spec.duplex, spec.pictures)
+                  tuple(spec.fit), spec.duplex, spec.pictures,
+                  tuple(sorted(spec.title.items())))
 
 
 def project_paper(layouts_dir: Path, default_layout: str) -> str:

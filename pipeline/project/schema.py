@@ -49,7 +49,7 @@ Localized = dict[typing.Literal["en", "fr"], Text]
 class Strict(pydantic.BaseModel):
     """Base of every schema: unknown keys are errors."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:

@@ -44,6 +44,13 @@ def _where(project: Project, handout: Handout, layout: str) -> tuple[int, int, s
     return line, column, "pages" if key == DEFAULT_LAYOUT else f"pages.{layout}", ""
 
 
+def flagged(project: Project, entry: dict[str, Any]) -> bool:
+    """Whether a built PDF's manifest entry carries a page warning (read from the entry alone)."""
+    pages, budget = entry.get("pages") or 0, entry.get("page_budget")
+    return (budget is not None and pages > budget) or (
+        pages > 1 and entry.get("last_page_fill", 1) < project.config.last_page_fill)
+
+
 def budget_problems(project: Project, handout: Handout, lang: str, layout: str,
                     entry: dict[str, Any]) -> list[Problem]:
     """Warnings about a PDF's pages (its manifest `entry`): over its budget, or a last page that is

@@ -85,12 +85,12 @@ def qr_svg(url: str, title: str) -> markupsafe.Markup:
 
 
 def _qr(project: Project, handout: Handout, lang: str, text: dict[str, str]) -> dict[str, Any] | None:
-    """The handout's web page as a QR code and address, when handouts.yml gives web_url and the
-    handout's license permits electronic use."""
+    """The handout's web page as a QR code and address, when handouts.yml gives site_url (the HTML
+    edition on the library site) or web_url, and the handout's license permits electronic use."""
     config = project.config
-    if not config.web_url or "electronic" not in config.licenses[handout.meta.license].permits:
+    url = config.page_url(handout.slug, lang)
+    if not url or "electronic" not in config.licenses[handout.meta.license].permits:
         return None
-    url = config.web_url.format(slug=handout.slug, lang=lang)
     return {"url": url, "svg": qr_svg(url, text["qr_alt"]), "label": text["qr_label"],
             "link_title": text["link_website"].format(text=typography.apply(handout.versions[lang].front.title, lang,
                                                                     config.typography.fr))}
