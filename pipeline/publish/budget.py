@@ -116,10 +116,12 @@ def measured(project: Project, handouts: dict[str, Handout]) -> tuple[list[str],
     inputs changed since is listed as not measured."""
     from ..project.layouts import load_layout
     from .manifest import read_manifest
-    from .plan import Target, input_digest, shared_digest
+    from .plan import Digests, Target
+    from .state import State
 
     entries = read_manifest(project.output_dir)["outputs"]
-    shared = shared_digest(project) if entries else ""
+    layouts: dict[str, Any] = {}  # filled as entries name them; the digests read it
+    digests = Digests(project, State.load(project.output_dir), layouts) if entries else None
     lines: list[str] = []
     problems: list[Problem] = []
     for slug, handout in handouts.items():
@@ -131,8 +133,9 @@ def measured(project: Project, handouts: dict[str, Handout]) -> tuple[list[str],
                 layout = load_layout(project.layouts_dir, entry["layout"])
             except HandoutsError:
                 continue  # a layout removed since: nothing to measure against
+            layouts[layout.name] = layout
             target = Target(slug, entry["lang"], layout.name, project.config.layout, layout.bilingual)
-            if target.path != path or entry.get("input_digest") != input_digest(project, target, layout, shared):
+            if target.path != path or entry.get("input_digest") != digests.target(target):
                 cells.setdefault(entry["lang"], []).append(f"{layout.name} ? (changed since)")
                 continue
             cells.setdefault(entry["lang"], []).append(f"{layout.name} {brief(entry)}")

@@ -13,7 +13,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from ..checks.reviews import overdue, today as clock
+from ..checks import reviews
+from ..checks.reviews import overdue
 from ..errors import Problem
 from ..project.config import Project
 from ..source.model import Handout, load_handout
@@ -47,7 +48,7 @@ class Catalog:
         self.project = project
         self.state = state
         self.digests = digests
-        self.today = today or clock()
+        self.today = today or reviews.today()  # the one clock reviews are judged by
         self.loaded: dict[str, Handout | None] = {}
 
     def record(self, slug: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from typing import Any
 import click
 import filelock
 
-from ..checks.reviews import add_years, today as clock
+from ..checks import reviews
+from ..checks.reviews import add_years
 from ..project.config import Project
 from ..source.model import handout_slugs
 from .budget import brief
@@ -68,7 +69,7 @@ def collect(project: Project, today: dt.date | None = None, readability: bool = 
     from .plan import Digests
     from .state import State
 
-    today = today or clock()
+    today = today or reviews.today()  # the one clock reviews are judged by
     output = project.output_dir
     entries = read_manifest(output)["outputs"]
     by_handout: dict[str, list[tuple[str, dict[str, Any]]]] = {}
