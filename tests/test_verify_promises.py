@@ -1,5 +1,6 @@
-"""verify's own promises on PDFs made to break them: font programs that only look like ours, and
-the copyright line and permission notice printed but not read aloud (only in artifacts)."""
+"""verify's own promises on PDFs made to break them: font programs that only look like ours, the
+copyright line and permission notice printed but not read aloud (only in artifacts), and each
+negative check README names (a heading jump, loose text, an untagged link, wrong languages)."""
 
 from __future__ import annotations
 
@@ -143,3 +144,84 @@ def test_verify_judges_a_published_pdf_against_its_source(project_root: Path, tm
     (report,) = json.loads(result.output)
     assert report["ok"] is False
     assert report["findings"] == ['dc:title is "Se laver les mains", not the handout title "Les mains"']
+
+
+def _edited(data: bytes, edit: Callable[[pypdf.PdfWriter], None]) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
+    edit(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _elements(writer: pypdf.PdfWriter) -> list[pypdf.generic.DictionaryObject]:
+    """Every structure element, in document order."""
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(writer.root_object["/StructTreeRoot"])
+    return found
+
+
+def _jump_heading(writer: pypdf.PdfWriter) -> None:
+    """The first H2 tagged H4: a screen reader's heading list skips two levels."""
+    first = next(e for e in _elements(writer) if e["/S"] == "/H2")
+    first[pypdf.generic.NameObject("/S")] = pypdf.generic.NameObject("/H4")
+
+
+def _loose_text(writer: pypdf.PdfWriter) -> None:
+    """A word painted after the page's last marked-content sequence: seen, never read aloud."""
+    page = writer.pages[0]
+    font = next(iter(page["/Resources"]["/Font"]))
+    stream = pypdf.generic.DecodedStreamObject()
+    stream.set_data(f"BT {font} 12 Tf 72 72 Td <0011> Tj ET".encode())
+    contents = page["/Contents"]
+    parts = list(contents) if isinstance(contents, list) else [page.raw_get("/Contents")]
+    page[pypdf.generic.NameObject("/Contents")] = pypdf.generic.ArrayObject(parts + [writer._add_object(stream)])
+
+
+def _untagged_link(writer: pypdf.PdfWriter) -> None:
+    """The page's first link replaced by a copy that no Link element points to."""
+    annots = writer.pages[0]["/Annots"]
+    copy = pypdf.generic.DictionaryObject(annots[0].get_object())
+    annots[0] = writer._add_object(copy)
+
+
+def _document_in_english(writer: pypdf.PdfWriter) -> None:
+    writer.root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject("en-CA")
+
+
+def _english_sentence_unmarked(writer: pypdf.PdfWriter) -> None:
+    """The French handout's English sentence loses its /Lang: read with French pronunciation."""
+    for element in _elements(writer):
+        if element.get("/Lang") == "en-CA":
+            del element["/Lang"]
+
+
+DEFECTS = {
+    "heading-jump": (_jump_heading, "heading levels jump from H1 to H4"),
+    "text-outside-marked-content": (_loose_text, "page 1: text drawn outside any marked content"),
+    "link-not-in-structure-tree": (_untagged_link, "is not in the structure tree"),
+    "document-language": (_document_in_english, "the document language is en-CA, not fr"),
+    "part-language": (_english_sentence_unmarked,
+                      '"This handout is also available in English." is not marked as en (/Lang)'),
+}
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
+def test_verify_fails_a_pdf_made_to_have_each_defect(sample: Sample, project_root: Path, defect: str) -> None:
+    """README's negative checks, each on our own good PDF with one defect put in: the good one
+    passes, the broken one fails with a finding that names the defect."""
+    edit, finding = DEFECTS[defect]
+    assert verify_pdf(sample.pdf, sample.expect, project_root / "fonts", "good.pdf").findings == []
+    report = verify_pdf(_edited(sample.pdf, edit), sample.expect, project_root / "fonts", "broken.pdf")
+    assert not report.ok and any(finding in line for line in report.findings), report.findings
