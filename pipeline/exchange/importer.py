@@ -18,7 +18,7 @@ from ..project.config import CONFIG_NAME, Config, Project, load_project
 from ..project.files import parse_yaml
 from ..project.locales import SOURCE_LANGUAGE
 from ..project.schema import validate
-from ..source.model import read_markdown as read_language_file
+from ..source.model import MAX_SLUG, read_markdown as read_language_file
 from ..source.scaffold import check_slug
 from .document import KINDS, MAX_BYTES, Extracted, InputError, Point
 from .html_to_md import to_markdown
@@ -82,8 +82,9 @@ def read(path: Path, display: str, lang: str | None) -> Extracted:
 def slug_for(title: str) -> str:
     """A handout name from a title: "Heel Pain (Plantar Fasciitis)" → heel-pain-plantar-fasciitis."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")
-    while len(slug) > 60:
-        slug = slug.rsplit("-", 1)[0]
+    if len(slug) > MAX_SLUG:  # cut at a word's end; a single overlong word is cut where it must be
+        cut = slug[:MAX_SLUG + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:MAX_SLUG]
     return slug or "handout"
 
 

@@ -19,12 +19,12 @@ import filelock
 from ..errors import Problem
 from ..project.config import Project
 from ..project.layouts import load_layout
-from ..source.model import handout_slugs
+from ..source.model import handout_slugs, stray_folders
 from . import workers
 from .budget import budget_problems, flagged
 from .catalog import Catalog
 from .library import write_site
-from .manifest import MANIFEST, read_manifest, write_manifest
+from .manifest import MANIFEST, output_file, read_manifest, write_manifest
 from .plan import HTML, PDF, SITE, Digests, Target, in_shard, plan
 from .state import Files, State
 from .workers import Outcome
@@ -100,16 +100,10 @@ def _translation(entry: dict[str, Any], record: dict[str, Any]) -> str:
     return "stale" if any(versions.get(lang, {}).get("stale") for lang in entry.get("languages", [])) else "current"
 
 
-def _inside(output: Path, path: str) -> Path | None:
-    """The file a manifest path names, if it is inside output/ (a manifest is not trusted to say)."""
-    file = (output / path).resolve()
-    return file if file.is_relative_to(output.resolve()) and file != output.resolve() else None
-
-
 def _remove(output: Path, entry: dict[str, Any]) -> None:
     """Delete an output and the files it brought along, and the folders that leaves empty."""
     for path in [entry.get("path", ""), *(entry.get("files") or {})]:
-        file = _inside(output, path)
+        file = output_file(output, path)
         if file is None:
             continue
         file.unlink(missing_ok=True)
@@ -186,7 +180,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             # these checks when it was built, and have not changed since.
             good = catalog.check_bodies(sorted({t.slug for t, _ in todo if t.kind != SITE}))
             todo = [(t, d) for t, d in todo if t.kind == SITE or t.slug in good]
-            problems = catalog.problems(slugs) + again
+            problems = stray_folders(project) + catalog.problems(slugs) + again
             progress.start(len(todo))
             for outcome in outcomes:
                 progress.done(outcome)

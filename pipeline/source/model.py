@@ -134,11 +134,42 @@ def read_markdown(path: Path, display: Path) -> tuple[MarkdownSource | None, lis
     return MarkdownSource(display, front, text[match.end():], body_line), problems
 
 
+# A handout's name is its folder's and its files' (fever-children.pdf, web/fever-children/).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MAX_SLUG = 60
+SLUG_RULE = "lowercase letters, digits and single hyphens, at most 60 characters (fever-children)"
+
+
+def valid_slug(slug: str) -> bool:
+    return bool(SLUG.match(slug)) and len(slug) <= MAX_SLUG
+
+
 def handout_slugs(project: Project) -> list[str]:
-    """Every folder in handouts/ that holds a handout.yml, sorted."""
+    """Every handout in handouts/, sorted: a real folder (not a link) with a valid name and a handout.yml."""
     if not project.handouts_dir.is_dir():
         return []
-    return sorted(p.name for p in project.handouts_dir.iterdir() if (p / "handout.yml").is_file())
+    return sorted(p.name for p in project.handouts_dir.iterdir()
+                  if valid_slug(p.name) and not p.is_symlink() and (p / "handout.yml").is_file())
+
+
+def stray_folders(project: Project) -> list[Problem]:
+    """Warnings for what in handouts/ looks like a handout but is not built: a symbolic link (it
+    would read files from elsewhere, or build a handout twice) or a folder with an invalid name.
+    Hidden entries (.git, ..backup) are not handouts and are passed over."""
+    if not project.handouts_dir.is_dir():
+        return []
+    problems = []
+    for path in sorted(project.handouts_dir.iterdir()):
+        display = Path("handouts") / path.name
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            problems.append(Problem(display, "is a symbolic link: it is not built", warning=True,
+                                    hint="a build reads only files inside the project: copy the handout's folder here"))
+        elif (path / "handout.yml").is_file() and not valid_slug(path.name):
+            problems.append(Problem(display, "is not a valid handout name: it is not built", warning=True,
+                                    hint=f"rename the folder: {SLUG_RULE}"))
+    return problems
 
 
 def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Problem]]:
@@ -146,6 +177,11 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
     folder = project.handouts_dir / slug
     rel = Path("handouts") / slug
     meta_file = rel / "handout.yml"
+    if not valid_slug(slug):
+        return None, [Problem(rel, "is not a valid handout name", hint=f"a handout's name is {SLUG_RULE}")]
+    if folder.is_symlink():
+        return None, [Problem(rel, "is a symbolic link", hint="a build reads only files inside the project: "
+                                                             "copy the handout's folder here")]
     if not (folder / "handout.yml").is_file():
         return None, [Problem(meta_file, "not found", hint=f"is '{slug}' the right handout name? see 'handouts status'")]
     problems: list[Problem] = []
