@@ -60,10 +60,11 @@ class Renderer:
         _only_project_fonts(project.fonts_dir)
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import tagging
+        from . import hyphens, tagging
         from .sandbox import SandboxFetcher
 
         tagging.install()
+        hyphens.install()
         self.project = project
         self.font_config = FontConfiguration()
         self.fetcher = SandboxFetcher(project)

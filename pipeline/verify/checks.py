@@ -67,7 +67,7 @@ def project_fonts(fonts_dir: Path) -> frozenset[tuple[str, int]]:
 
 
 def _space(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f\u2009-]+", "", text)
+    return re.sub(r"[\s\u00a0\u202f\u2009\u00ad-]+", "", text)
 
 
 def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
