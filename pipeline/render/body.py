@@ -57,7 +57,11 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
     for child in children:
         if child.type == "text":
             # Typeset with the previous character in view, so "*mot* !" is spaced too.
-            child.content = typography.apply(previous + child.content, langs[-1], french)[len(previous):]
+            # What typography adds around the previous character (the space before a closing
+            # guillemet) belongs to the previous run: drop all of it, not just that character.
+            head = typography.apply(previous, langs[-1], french) if previous else ""
+            full = typography.apply(previous + child.content, langs[-1], french)
+            child.content = full[len(head):] if full.startswith(head) else full[len(previous):]
             previous = child.content[-1:] or previous
         elif child.type == "code_inline":
             previous = child.content[-1:] or previous
