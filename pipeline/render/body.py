@@ -119,7 +119,23 @@ class _Renderer(RendererHTML):
         return super().renderToken(tokens, idx, options, env)
 
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        tokens[idx].attrSet("scope", "col")
+        if tokens[idx].attrGet("scope") is None:
+            tokens[idx].attrSet("scope", "col")
+        return super().renderToken(tokens, idx, options, env)
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A table whose top-left header cell is empty has row headers: the first cell of each
+        body row heads its row (README, "Tables")."""
+        corner = next(i for i in range(idx, len(tokens)) if tokens[i].type == "th_open")
+        if not tokens[corner + 1].content.strip():
+            for position in range(idx, len(tokens)):
+                token = tokens[position]
+                if token.type == "table_close":
+                    break
+                if token.type == "tr_open" and tokens[position + 1].type == "td_open":
+                    closing = next(i for i in range(position, len(tokens)) if tokens[i].type == "td_close")
+                    tokens[position + 1].tag = tokens[closing].tag = "th"
+                    tokens[position + 1].attrSet("scope", "row")
         return super().renderToken(tokens, idx, options, env)
 
 

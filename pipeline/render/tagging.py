@@ -266,9 +266,20 @@ def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]
             _merge_kids(pdf, _object(pdf, kid), replaced)
 
 
-def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str) -> None:
+def _header_ids(pdf: Any, element: pydyf.Dictionary) -> Iterator[Any]:
+    for kid in element["K"]:
+        child = _object(pdf, kid) if isinstance(kid, bytes) else None
+        if child is not None and child.get("Type") == "/StructElem":
+            if child["S"] == "/TH" and "ID" in child:
+                yield child["ID"].string
+            yield from _header_ids(pdf, child)
+
+
+def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str, own: set[str] | None = None) -> None:
     """Cells of a table's continuation refer to its repeated header (now an artifact): refer them
-    to the first page's header cells, which have the same rows and columns."""
+    to the first page's header cells, which have the same rows and columns. Row headers drawn
+    on this page keep their own IDs."""
+    own = own if own is not None else {str(e) for e in _header_ids(pdf, element)}
     for kid in element["K"]:
         if not isinstance(kid, bytes):
             continue
@@ -278,9 +289,10 @@ def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str) -
         headers = child.get("A", {}).get("Headers") if child["S"] == "/TD" else None
         if headers is not None:
             child["A"]["Headers"] = pydyf.Array(
-                pydyf.String(h.string.replace(old, new, 1) if h.string.startswith(old) else h.string)
+                pydyf.String(h.string.replace(old, new, 1) if h.string.startswith(old) and h.string not in own
+                             else h.string)
                 for h in headers)
-        _point_headers_at(pdf, child, old, new)
+        _point_headers_at(pdf, child, old, new, own)
 
 
 def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: Any, tags: Any) -> None:
