@@ -1,0 +1,48 @@
+"""Source files + the project's fonts → a problem for every character the fonts cannot draw.
+
+Found before anything is rendered (WeasyPrint would only say ".notdef glyph", naming no line).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from ..errors import Problem
+from ..source.model import Handout
+
+# Drawn without a glyph of their own: Pango draws the narrow no-break space with the space glyph
+# and draws nothing for the invisible joiners and marks.
+_NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u200b\u200c\u200d\ufeff\u00ad")
+
+
+@functools.cache
+def drawable(fonts_dir: Path) -> frozenset[int]:
+    """The characters every font in fonts/ can draw (text may be set in any of them)."""
+    maps = [set(TTFont(file, lazy=True).getBestCmap()) for file in sorted(fonts_dir.glob("*.[ot]tf"))]
+    return frozenset(set.intersection(*maps)) if maps else frozenset()
+
+
+def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
+    """Characters of handout.yml and each language file (front matter and body) the fonts lack."""
+    can = drawable(fonts_dir)
+    files = [handout.folder / "handout.yml"] + [v.file if v.file.is_absolute() else handout.folder / v.file.name
+                                                 for v in handout.versions.values()]
+    problems = []
+    for file in files:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the loader
+        for number, line in enumerate(lines, start=1):
+            for column, char in enumerate(line, start=1):
+                if ord(char) not in can and char not in _NO_GLYPH_NEEDED:
+                    name = unicodedata.name(char, f"U+{ord(char):04X}")
+                    problems.append(Problem(
+                        file.relative_to(handout.folder.parent.parent) if file.is_absolute() else file,
+                        f'the fonts cannot draw "{char}" (U+{ord(char):04X} {name})', number, column,
+                        hint="use another character, or add a font to fonts/ that has it"))
+    return problems
