@@ -17,7 +17,7 @@ from pipeline.publish.build import build
 from pipeline.render.html import render_html
 from pipeline.source.model import load_handout
 from pipeline.verify import Expect, verify_pdf
-from pipeline.verify.readback import check as read_back, html_text
+from pipeline.verify.readback import check as read_back, html_text, spoken
 
 from . import pdfstruct
 from .conftest import ROOT, copy_project
@@ -169,3 +169,19 @@ def test_verify_fails_what_plain_weasyprint_reads_wrong(plain: dict[str, bytes],
     report = verify_pdf(plain[name], expect, ROOT / "fonts", name)
     found = [f for f in report.findings if f.startswith("read back")]
     assert found and seen in found[0].split("hears")[1].split("where")[0], report.findings
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_french_ordinals_and_cited_english_title(corpus: Path, layout: str) -> None:
+    """"1er" reads as "1er" (drawn as a superscript); an English source cited in a French handout
+    keeps English spacing and is read under /Lang en."""
+    path = pdf_file(corpus, "nested-steps", "fr" if layout != "bilingual" else "en", layout)
+    text = " ".join(text_lines(path))
+    assert "vos 1er et 2e voyages" in text
+    assert "Extreme heat: protect yourself" in text
+    reader = pypdf.PdfReader(path)
+    runs = spoken(reader.trailer["/Root"]["/StructTreeRoot"].get_object(), list(reader.pages))
+    english_title = [lang for said, lang in runs if "Extreme heat" in said]
+    assert english_title and all(lang.startswith("en") for lang in english_title), english_title
+    heard = "".join(said for said, _ in runs)
+    assert "1er et 2e voyages" in heard.replace("\u00a0", " ")

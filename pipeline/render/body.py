@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -71,8 +72,19 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
             langs.pop()
 
 
+# French ordinals: 1er, 1re, 2e, 3es (French usage sets the ending as a superscript).
+_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ers?|res?|es?)(?!\w)")
+
+
 class _Renderer(RendererHTML):
     """CommonMark HTML with our figures, described links and scoped table headers."""
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        html = super().text(tokens, idx, options, env)
+        if env.get("lang") != "fr":
+            return html
+        # The tagged text stays "1er": <sup> changes the drawing, not the characters.
+        return _ORDINAL.sub(r'\1<sup class="ordinal">\2</sup>', html)
 
     def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         if lone_image(tokens[idx + 1]):
