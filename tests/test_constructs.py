@@ -185,3 +185,16 @@ def test_french_ordinals_and_cited_english_title(corpus: Path, layout: str) -> N
     assert english_title and all(lang.startswith("en") for lang in english_title), english_title
     heard = "".join(said for said, _ in runs)
     assert "1er et 2e voyages" in heard.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_narrow_no_break_space_reads_as_itself(corpus: Path, layout: str) -> None:
+    """The fonts have no U+202F: it is drawn without a glyph of its own, yet every one in the text
+    layer is U+202F (before ; ! ?), never U+0020, and no ordinary space turns into one."""
+    path = pdf_file(corpus, "nested-steps", "fr" if layout != "bilingual" else "en", layout)
+    reader = pypdf.PdfReader(path)
+    heard = "".join(said for said, _ in spoken(reader.trailer["/Root"]["/StructTreeRoot"].get_object(),
+                                               list(reader.pages)))
+    assert "symptômes\u202f? Composez" in heard and "parole\u202f? Utilisez" in heard
+    assert not re.search(r"\w [;!?]", heard), re.search(r".{20}\w [;!?]", heard)
+    assert not re.search(r"\u202f\w", heard)
