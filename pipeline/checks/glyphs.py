@@ -28,21 +28,22 @@ def drawable(fonts_dir: Path) -> frozenset[int]:
 
 def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
     """Characters of handout.yml and each language file (front matter and body) the fonts lack."""
+    if not handout.versions:
+        return []
     can = drawable(fonts_dir)
-    files = [handout.folder / "handout.yml"] + [v.file if v.file.is_absolute() else handout.folder / v.file.name
-                                                 for v in handout.versions.values()]
+    # Shown as the loader shows them (handouts/SLUG/...); read from the handout's folder.
+    shown = {"handout.yml": next(iter(handout.versions.values())).file.parent / "handout.yml"}
+    shown.update({v.file.name: v.file for v in handout.versions.values()})
     problems = []
-    for file in files:
+    for name, display in shown.items():
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            lines = (handout.folder / name).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             continue  # reported by the loader
         for number, line in enumerate(lines, start=1):
             for column, char in enumerate(line, start=1):
                 if ord(char) not in can and char not in _NO_GLYPH_NEEDED:
-                    name = unicodedata.name(char, f"U+{ord(char):04X}")
-                    problems.append(Problem(
-                        file.relative_to(handout.folder.parent.parent) if file.is_absolute() else file,
-                        f'the fonts cannot draw "{char}" (U+{ord(char):04X} {name})', number, column,
-                        hint="use another character, or add a font to fonts/ that has it"))
+                    name_of = unicodedata.name(char, f"U+{ord(char):04X}")
+                    problems.append(Problem(display, f'the fonts cannot draw "{char}" (U+{ord(char):04X} {name_of})',
+                                            number, column, hint="use another character, or add a font to fonts/ that has it"))
     return problems
