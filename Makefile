@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BUILD_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
 TEST_PACKAGES := poppler-utils qpdf chromium
 
-.PHONY: setup build test bench clean system-packages
+.PHONY: setup build test bench mutation clean system-packages
 
 setup: $(STAMP)
 
@@ -34,7 +34,7 @@ build: setup
 
 test: setup tests/browser/node_modules
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -p randomly $(if $(SEED),--randomly-seed=$(SEED))
 
 # axe-core for the library page's browser test (tests/test_library_browser.py), exactly as locked.
 tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
@@ -45,5 +45,14 @@ tests/browser/node_modules: tests/browser/package.json tests/browser/package-loc
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
+# Mutation testing (not in CI: about an hour on 2 cores; see docs/testing.md). mutmut works in
+# mutants/, a copy; its settings are [tool.mutmut] in pyproject.toml. `make mutation ONLY='pipeline.verify*'`
+# runs the mutants of one area again.
+mutation: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-mutation.lock
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 $(ONLY)
+	$(BIN)/python tests/mutation_summary.py
+
 clean:
-	rm -rf output $(VENV)
+	rm -rf output mutants $(VENV)

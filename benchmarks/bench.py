@@ -3,7 +3,7 @@
 Generates 100 handouts × 2 languages of realistic content (three sections of prose, lists, a
 table, an image, a call-out: two pages of body, three pages with the "About this handout" block) in a temporary folder and prints, in one run: bare WeasyPrint, the
 `weasyprint` command line per document, our full build with --jobs 1 and 2, a no-op rebuild,
-a one-handout edit rebuild and the build's peak memory.
+a one-handout edit rebuild, the build's peak memory, and `handouts import` of a folder of 100 documents.
 """
 
 from __future__ import annotations
@@ -81,6 +81,61 @@ def make_corpus(dest: Path, count: int) -> None:
                 f"{extra}---\n\n" + body(rng, words, lang), encoding="utf-8")
 
 
+def make_inbox(dest: Path, count: int) -> None:
+    """`count` documents to import, as sites and drives hold them: half saved web pages (menus, an article,
+    a table, the metadata lines), a quarter Word documents (styles, lists, a footer), a quarter text."""
+    import docx  # a test dependency (make setup installs it): only the benchmark writes Word files
+
+    dest.mkdir()
+    for n in range(count):
+        rng = random.Random(1000 + n)
+        title = sentence(rng, WORDS, 4)[:-1]
+        paragraphs = [sentence(rng, WORDS, rng.randint(8, 14)) for _ in range(6)]
+        items = [sentence(rng, WORDS, 6) for _ in range(4)]
+        meta = ["Written by the editorial staff.", "Revised/Updated: 05-01-2014", "Created: 2003-04-01",
+                "Copyright (c) by the American Academy of Family Physicians",
+                "Permission is granted to print and photocopy this material for non-profit educational uses.",
+                "Nova Scotia Telecare, Reviewed by Clinical Services Working Group, December 2019", f"{62000 + n}"]
+        if n % 4 < 2:
+            html = (f"<!doctype html><html lang=en><head><title>{title} | Health Line</title></head><body>"
+                    "<header><a href='#main'>Skip to main content</a><nav><ul><li><a href='/'>Home</a></li>"
+                    "<li><a href='/topics'>Topics</a></li></ul></nav></header><main id=main><article>"
+                    f"<h1>{title}</h1><p>{paragraphs[0]}</p><h2>{sentence(rng, WORDS, 4)[:-1]}?</h2><p>{paragraphs[1]}</p>"
+                    "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+                    "<table><thead><tr><th>Dose</th><th>When</th></tr></thead><tbody>"
+                    + "".join(f"<tr><td>{rng.randint(1, 9)} mL</td><td>{sentence(rng, WORDS, 3)}</td></tr>" for _ in range(3))
+                    + f"</tbody></table><p>{paragraphs[2]} {paragraphs[3]}</p>"
+                    + "".join(f"<p>{line}</p>" for line in meta) + "</article></main>"
+                    "<footer><p>Crown copyright © Province of Nova Scotia.</p></footer></body></html>")
+            (dest / f"page-{n:03d}.html").write_text(html, encoding="utf-8")
+        elif n % 4 == 2:
+            document = docx.Document()
+            document.add_heading(title, 0)
+            document.add_paragraph(paragraphs[0])
+            document.add_heading(sentence(rng, WORDS, 4)[:-1] + "?", 1)
+            for paragraph in paragraphs[1:4]:
+                document.add_paragraph(paragraph)
+            for item in items:
+                document.add_paragraph(item, style="List Bullet")
+            for line in meta[:3] + meta[5:]:
+                document.add_paragraph(line)
+            document.sections[0].footer.paragraphs[0].text = meta[3] + ". " + meta[4]
+            document.save(dest / f"document-{n:03d}.docx")
+        else:
+            text = [title, "", paragraphs[0], "", sentence(rng, WORDS, 4)[:-1] + "?", "", " ".join(paragraphs[1:4]), ""]
+            text += [f"  • {item}" for item in items] + [""] + [line + "\n" for line in meta]
+            (dest / f"text-{n:03d}.txt").write_text("\n".join(text), encoding="utf-8")
+
+
+def empty_project(dest: Path) -> Path:
+    dest.mkdir()
+    shutil.copy(ROOT / "handouts.yml", dest / "handouts.yml")
+    for folder in ("layouts", "fonts"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    (dest / "handouts").mkdir()
+    return dest
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB, largest process) of a command."""
     probe = ("import resource, subprocess, sys, time\n"
@@ -99,6 +154,7 @@ def main() -> None:
     parser.add_argument("--handouts", type=int, default=100)
     parser.add_argument("--naive-sample", type=int, default=10, help="documents run through the weasyprint CLI")
     parser.add_argument("--runs", type=int, default=2, help="best of this many runs for each timing")
+    parser.add_argument("--import-documents", type=int, default=100, help="documents in the import benchmark")
     args = parser.parse_args()
     handouts = BIN / "handouts"
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
@@ -157,6 +213,12 @@ def main() -> None:
         edited.write_text(edited.read_text() + "\nOne more sentence for the benchmark.\n")
         one, _ = timed([str(handouts), "build", "--jobs", "2"], corpus)
 
+        # handouts import of a folder: read, recognise, write and check each document in a new project.
+        inbox = corpus / "inbox"
+        make_inbox(inbox, args.import_documents)
+        imported = min(timed([str(handouts), "import", "--project", str(empty_project(corpus / f"import-{run}")),
+                              str(inbox)], corpus)[0] for run in range(args.runs))
+
     ours1, ours2 = jobs1 / pdfs * 1000, jobs2 / pdfs * 1000
     rows = [
         ("bare WeasyPrint, one warm process", f"{bare:.0f} ms/PDF", "the engine's floor"),
@@ -170,6 +232,8 @@ def main() -> None:
         (f"no-op rebuild of {pdfs} PDFs", f"{noop:.2f} s", "target < 1 s"),
         ("rebuild after editing one handout", f"{one:.2f} s", "target < 2 s"),
         ("peak memory (largest process)", f"{max(rss1, rss2)} MiB", "target < 400 MB"),
+        (f"handouts import of a folder of {args.import_documents} documents (½ web pages, ¼ Word, ¼ text)",
+         f"{imported:.1f} s", f"{imported / args.import_documents * 1000:.0f} ms per document, each checked"),
     ]
     print(f"handouts benchmark, {dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; {args.handouts} handouts × 2 languages = {pdfs} PDFs; "

@@ -33,10 +33,10 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real handouts built once per session, in every language, default layout."""
+    """The real handouts built once per session, in every language: default layout and web edition."""
     root = copy_project(tmp_path_factory.mktemp("built"))
     project = load_project(root)
-    summary = build(project, ["vertebroplasty", "fever-children"], ["en", "fr"], [project.config.layout], jobs=1)
+    summary = build(project, ["vertebroplasty", "fever-children"], ["en", "fr"], [project.config.layout, "web"], jobs=1)
     assert not summary.failed, [o.message for o in summary.outcomes]
     return root / "output"
 
@@ -44,6 +44,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The random test order's seed, so a failure that depends on order can be run again."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(f"tests ran in random order, seed {seed}: repeat it with "
+                                    f"`make test SEED={seed}` or `pytest -p randomly --randomly-seed={seed}`")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

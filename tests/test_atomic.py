@@ -9,12 +9,17 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import filelock
 import pypdf
 import pytest
 from click.testing import CliRunner
 
+from pipeline.project.config import load_project
+from pipeline.publish.build import Progress, build
 from pipeline.publish.manifest import atomic_write
 from pipeline.cli import main
 
@@ -74,9 +79,36 @@ def test_source_error_keeps_the_good_pdf(tmp_path: Path) -> None:
     result = _build(root, "--lang", "fr")
     assert result.exit_code == 1
     assert "error: handouts/sample/fr.md:4:1: 'revised': \"2019-13-01\" is not a date" in result.stderr
-    assert "skipped  fr/second.pdf" in result.output
+    assert "skipped  fr/second.pdf" in result.output and "0 built, 1 skipped, 0 failed" in result.output
     assert good.read_bytes() == before
     _assert_consistent(root / "output")
+
+
+def test_a_pdf_that_fails_verification_is_not_published(tmp_path: Path) -> None:
+    """The layout is edited so the copyright line and permission notice are printed only in the
+    running footer (never read aloud): the render succeeds, verification fails, nothing is published."""
+    root = good_project(tmp_path)
+    assert _build(root, "--lang", "en").exit_code == 0
+    output = root / "output"
+    before = (output / "en" / "sample.pdf").read_bytes()
+    entries = json.loads((output / "manifest.json").read_text())["outputs"]
+
+    css = root / "layouts" / "letter" / "style.css"
+    css.write_text(css.read_text() + ".about .copyright, .about .notice { display: none; }\n"
+                   '@page { @top-left { content: "Crown copyright © Province of Nova Scotia"; } }\n')
+    result = _build(root)
+    assert result.exit_code == 1
+    assert ("failed   en/sample.pdf: handouts/sample/en.md: the PDF failed verification and was not "
+            "published (the previous file is kept):") in result.stderr
+    assert "failed   fr/sample.pdf: handouts/sample/fr.md: the PDF failed verification and was not published:" \
+        in result.stderr
+    assert "the copyright line is not in the tagged text: Crown copyright © Province of Nova Scotia" in result.stderr
+    assert "0 built, 0 skipped, 2 failed" in result.output
+    assert (output / "en" / "sample.pdf").read_bytes() == before
+    assert not (output / "fr" / "sample.pdf").exists()
+    assert json.loads((output / "manifest.json").read_text())["outputs"] == entries
+    assert "fr/sample.pdf" not in (output / "index.html").read_text()
+    _assert_consistent(output)
 
 
 def test_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,15 +126,55 @@ def test_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pyte
     assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
 
 
-def test_two_builds_at_once(tmp_path: Path) -> None:
+def _waiting_for_a_lock(thread: threading.Thread) -> bool:
+    """Whether `thread` is inside filelock's acquire (blocked on a lock another holds)."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        if frame.f_code.co_name == "acquire" and "filelock" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_a_build_waits_while_another_holds_the_output_lock(tmp_path: Path) -> None:
+    """Probe the lock: while output/.lock is held (as a running build holds it), a second build
+    reads no manifest and writes nothing; once it is released, that build goes ahead."""
     root = good_project(tmp_path)
+    (root / "output").mkdir()
+    started = threading.Event()
+
+    class Probe(Progress):
+        def start(self, total: int) -> None:
+            started.set()
+
+    summaries: list = []
+    thread = threading.Thread(target=lambda: summaries.append(
+        build(load_project(root), ["sample"], ["en"], ["letter"], jobs=1, progress=Probe())))
+    with filelock.FileLock(root / "output" / ".lock"):
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not (started.is_set() or _waiting_for_a_lock(thread)):
+            assert thread.is_alive() and time.monotonic() < deadline, "the build neither waited nor started"
+            time.sleep(0.01)
+        assert not started.is_set(), "a second build started while output/.lock was held"
+        assert sorted(p.name for p in (root / "output").iterdir()) == [".lock"]
+    thread.join(60)
+    assert started.is_set() and summaries[0].count("built") == 1
+    assert set(_assert_consistent(root / "output")["outputs"]) == {"en/sample.pdf"}
+
+
+def test_two_builds_of_different_handouts_at_once(tmp_path: Path) -> None:
+    """Two processes, each building another handout into the same output/: both finish, and the
+    manifest lists both (without the lock, each would write back the manifest it read)."""
+    root = _two_handouts(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "pipeline", "build", "--project", str(root), "--jobs", "1", "--layout", "letter", "--force"]
-    runs = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for _ in range(2)]
+    command = [sys.executable, "-m", "pipeline", "build", "--project", str(root), "--jobs", "1", "--layout",
+               "letter", "--lang", "en"]
+    runs = [subprocess.Popen([*command, slug], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for slug in ("sample", "second")]
     results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
     for code, out, err in results:
         assert code == 0, out + err
-        assert "2 built, 0 skipped, 0 failed" in out
+        assert "1 built, 0 skipped, 0 failed" in out
     manifest = _assert_consistent(root / "output")
-    assert set(manifest["outputs"]) == {"en/sample.pdf", "fr/sample.pdf"}
+    assert set(manifest["outputs"]) == {"en/sample.pdf", "en/second.pdf"}

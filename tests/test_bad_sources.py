@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -27,10 +28,15 @@ def run_check(root: Path, *args: str):
     return CliRunner().invoke(main, ["check", "--project", str(root), *args])
 
 
-def test_every_case_has_its_expected_lines() -> None:
-    assert len(CASES) >= 20
-    for case in CASES:
-        assert (case / "expected.txt").is_file(), f"{case.name} has no expected.txt"
+# What a user is promised for bad input: the file (with line and column when the problem is at
+# one place in it), what is wrong, and what to do in parentheses.
+LOCATED_WITH_HINT = re.compile(r"(error|warning): (handouts\.yml|handouts/sample/[\w.-]+)(:\d+:\d+)?: .+ \(.+\)")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_expected_lines_are_located_with_a_hint(case: Path) -> None:
+    for line in expected_lines(case):
+        assert LOCATED_WITH_HINT.fullmatch(line), line
 
 
 def test_good_project_is_clean(tmp_path: Path) -> None:

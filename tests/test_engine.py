@@ -27,10 +27,10 @@ def _hashes(output: Path) -> dict[str, str]:
 def test_builds_are_byte_identical(project: Path, tmp_path: Path) -> None:
     """Same inputs, same bytes: two builds (one in parallel workers) of every PDF hash the same."""
     first = build(load_project(project), ["fever-children"], ["en", "fr"], LAYOUTS, jobs=1)
-    assert first.count("built") == 4 and not first.failed
+    assert first.count("built") == 6 and not first.failed  # the booklet brings its half-page edition
     before = _hashes(project / "output")
     again = build(load_project(project), ["fever-children"], ["en", "fr"], LAYOUTS, jobs=2, force=True)
-    assert again.count("built") == 4
+    assert again.count("built") == 6
     assert _hashes(project / "output") == before
     manifest = json.loads((project / "output" / "manifest.json").read_text())
     assert {path: entry["sha256"] for path, entry in manifest["outputs"].items()} == before
@@ -43,12 +43,16 @@ def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
     noop = build(config, slugs, ["en", "fr"], ["letter"])
     assert (noop.count("built"), noop.count("skipped")) == (0, 4)
 
+    # A French-only edit rebuilds the French PDF alone: the English one prints nothing of the
+    # French file (its "also available in French" line is a label).
+    english = (project / "output" / "en" / "fever-children.pdf").read_bytes()
     fr = project / "handouts" / "fever-children" / "fr.md"
     fr.write_text(fr.read_text(encoding="utf-8").replace("Points clés", "Les points clés"), encoding="utf-8")
     after_edit = build(config, slugs, ["en", "fr"], ["letter"])
-    assert sorted(o.target.path for o in after_edit.outcomes if o.status == "built") == [
-        "en/fever-children.pdf",  # prints the French title in its "also available" line
-        "fr/fever-children.pdf"]
+    assert sorted(o.target.path for o in after_edit.outcomes if o.status == "built") == ["fr/fever-children.pdf"]
+    forced = build(config, ["fever-children"], ["en"], ["letter"], force=True)
+    assert forced.count("built") == 1
+    assert (project / "output" / "en" / "fever-children.pdf").read_bytes() == english  # skipping it was right
 
     # A damaged output is rebuilt even though its inputs did not change.
     (project / "output" / "en" / "vertebroplasty.pdf").write_bytes(b"%PDF-1.7 truncated")
@@ -62,25 +66,35 @@ def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
 
 
 def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner) -> None:
-    assert cli.invoke(main, ["build", "--project", str(project), "-j", "1"]).exit_code == 0
+    assert cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--layout", "large-print",
+                             "--lang", "en", "-j", "1"]).exit_code == 0
     import shutil
 
     shutil.rmtree(project / "handouts" / "fever-children")
-    result = cli.invoke(main, ["build", "--project", str(project), "--prune", "-j", "1"])
+    (project / "output" / "en" / "fever-children.large-print.pdf").unlink()  # already deleted by hand
+    result = cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--lang", "en", "--prune",
+                               "-j", "1"])
     assert result.exit_code == 0, result.output
     assert "pruned   en/fever-children.pdf" in result.output
+    assert "pruned   en/fever-children.large-print.pdf" in result.output  # every layout, built now or not
     assert not list((project / "output").rglob("fever-children*.pdf"))
+    assert not (project / "output" / "web" / "fever-children").exists()  # its web pages and their images
     manifest = json.loads((project / "output" / "manifest.json").read_text())
-    assert all(entry["handout"] == "vertebroplasty" for entry in manifest["outputs"].values())
+    kept = ["en/vertebroplasty.large-print.pdf", "en/vertebroplasty.pdf"]
+    pdfs = sorted(path for path, entry in manifest["outputs"].items() if entry["kind"] == "pdf")
+    assert pdfs == kept and all((project / "output" / path).is_file() for path in kept)
+    assert {entry.get("handout") for entry in manifest["outputs"].values() if entry["kind"] != "site"} == {
+        "vertebroplasty"}
 
 
 def test_shards_partition_the_plan_and_merge(project: Path, cli: CliRunner, tmp_path: Path) -> None:
     config = load_project(project)
     layouts = {name: load_layout(config.layouts_dir, name) for name in ("letter", "a4")}
-    from pipeline.checks.run import check
-
-    handouts, _ = check(config, ["vertebroplasty", "fever-children"])
-    targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, handouts)
+    languages = {"vertebroplasty": ["en", "fr"], "fever-children": ["en", "fr"]}
+    targets = plan(config, ["vertebroplasty", "fever-children"], ["en", "fr"], layouts, languages, web=True,
+                   electronic={"vertebroplasty": False, "fever-children": True})
+    assert {t.path for t in targets if t.kind != "pdf"} == {
+        "web/fever-children/en.html", "web/fever-children/fr.html", "web/site.css"}
     shards = [{t.path for t in targets if in_shard(t, (k, 3))} for k in (1, 2, 3)]
     assert set().union(*shards) == {t.path for t in targets}
     assert sum(len(s) for s in shards) == len(targets)
@@ -128,12 +142,28 @@ def test_outputs_are_readable_by_others_and_bilingual_order_is_in_the_digest(pro
     assert pdf.read_bytes() != french_first
 
 
+def test_a_handout_with_errors_is_not_built_and_the_others_are(project: Path, cli: CliRunner) -> None:
+    """README: "a handout with errors is not built and the others are" (without --strict)."""
+    en = project / "handouts" / "vertebroplasty" / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("revised: 2014-05-01", "revised: 2014-13-01"),
+                  encoding="utf-8")
+    result = cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--lang", "fr", "-j", "1"])
+    assert result.exit_code == 1
+    assert "error: handouts/vertebroplasty/en.md:" in result.stderr and '"2014-13-01" is not a date' in result.stderr
+    assert "1 built, 0 skipped, 0 failed" in result.output
+    assert sorted(p.relative_to(project / "output").as_posix() for p in project.glob("output/**/*.pdf")) == [
+        "fr/fever-children.pdf"]
+
+
 def test_strict_build_builds_nothing_when_a_check_warns(project: Path, cli: CliRunner) -> None:
-    # vertebroplasty's review (2019-12-01) is overdue: a warning, which --strict makes an error.
+    """README: with --strict, a warning in one handout (vertebroplasty's review of 2019-12-01 is
+    overdue) means nothing is built, fever-children included."""
     result = cli.invoke(main, ["build", "--strict", "--project", str(project), "-j", "1"])
     assert result.exit_code == 1
-    assert "review overdue since 2022-12-01" in result.output
-    assert not list(project.glob("output/**/*.pdf"))
+    assert "error: handouts/vertebroplasty/handout.yml:8:3: 'review.date': review overdue since 2022-12-01" \
+        in result.stderr
+    assert "Nothing was built: 1 problem(s), and --strict treats warnings as errors." in result.output
+    assert not (project / "output").exists()
 
 
 def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> None:
@@ -151,3 +181,65 @@ def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> Non
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "References" in text
+
+
+def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
+    """README: `--layout all` builds every layout in layouts/, not only handouts.yml's list."""
+    from pipeline.project.layouts import available
+
+    from .good_project import good_project
+
+    root = good_project(tmp_path)
+    result = cli.invoke(main, ["build", "--layout", "all", "--lang", "fr", "--project", str(root), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    names = available(root / "layouts")
+    assert set(names) == {"letter", "a4", "large-print", "photocopy", "booklet", "half-page", "bilingual"}
+    outputs = json.loads((root / "output" / "manifest.json").read_text())["outputs"]
+    assert sorted(entry["layout"] for entry in outputs.values() if entry["kind"] == "pdf") == sorted(names)
+    assert "web/sample/fr.html" in outputs  # 'all' is every print layout and the web edition
+    assert "bilingual/sample.pdf" in outputs and "fr/sample.large-print.pdf" in outputs
+
+
+def test_manifest_merge_refuses_two_builds_of_one_output(tmp_path: Path, cli: CliRunner) -> None:
+    """Two shards that built the same PDF with different bytes (different sources): the merge is
+    refused, naming the manifest and the output, and nothing is written."""
+    entry = {"path": "en/sample.pdf", "handout": "sample", "lang": "en", "layout": "letter", "sha256": "a" * 64}
+    first, second = tmp_path / "shard1.json", tmp_path / "shard2.json"
+    first.write_text(json.dumps({"version": 1, "outputs": {"en/sample.pdf": entry}}))
+    second.write_text(json.dumps({"version": 1, "outputs": {"en/sample.pdf": {**entry, "sha256": "b" * 64}}}))
+    merged = tmp_path / "manifest.json"
+    result = cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {second}: en/sample.pdf differs from the one in an earlier manifest "
+                             "(were the shards built from the same sources?)\n")
+    assert not merged.exists()
+    # A file that is not a manifest is named, with what is wrong with it.
+    second.write_text('{"outputs": ')
+    result = cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {second}: not a handouts manifest (Expecting")
+    # The same output with the same bytes in both (a retried shard) merges.
+    second.write_text(first.read_text())
+    assert cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)]).exit_code == 0
+    assert list(json.loads(merged.read_text())["outputs"]) == ["en/sample.pdf"]
+
+
+def test_a_rebuild_with_nothing_changed_parses_no_markdown(tmp_path: Path, monkeypatch) -> None:
+    """README: a no-op rebuild reads metadata and hashes and parses no Markdown."""
+    from markdown_it import MarkdownIt
+
+    from .good_project import good_project
+
+    project = load_project(good_project(tmp_path))
+    assert build(project, ["sample"], ["en", "fr"], ["letter"]).count("built") == 2
+    parsed = []
+    original = MarkdownIt.parse
+    monkeypatch.setattr(MarkdownIt, "parse", lambda self, *args, **kwargs: parsed.append(args) or original(
+        self, *args, **kwargs))
+    noop = build(project, ["sample"], ["en", "fr"], ["letter"])
+    assert (noop.count("built"), noop.count("skipped")) == (0, 2)
+    assert parsed == []
+    # The probe counts: an edited body is parsed again (both languages: the parity check reads both).
+    en = tmp_path / "handouts" / "sample" / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("Wash your hands often", "Wash your hands"),
+                  encoding="utf-8")
+    assert build(project, ["sample"], ["en", "fr"], ["letter"]).count("built") >= 1 and parsed

@@ -23,6 +23,9 @@ from .good_project import GOOD, SLUG, TODAY, good_project
 # Python's own words, which must never reach a nurse.
 _REPR = re.compile(r"Traceback|datetime\.date\(|object at 0x|<class '|Error\(|\bNoneType\b|pydantic|\{'\w+': ")
 
+# A located message: the handout's file, and the line (and column) in it when it is a text file's.
+_LOCATED = re.compile(rf"handouts/{SLUG}/(en\.md|fr\.md|handout\.yml)(:\d+:\d+)?: \S")
+
 EN_FRONT = {"title": "Washing your hands", "summary": "How and when to wash your hands.",
             "keywords": ["hands", "soap"], "author": "811 Nova Scotia", "revised": "2024-05-20"}
 FR_FRONT = {"title": "Se laver les mains", "summary": "Comment et quand vous laver les mains.",
@@ -127,7 +130,9 @@ def test_build_of_random_body_is_clean(project: Path, body: str) -> None:
     (folder / "en.md").write_text(f"---\n{_yaml(EN_FRONT)}---\n\n{body}\n", encoding="utf-8")
     try:
         summary = build(load_project(project), [SLUG], ["en"], ["letter"], jobs=1, force=True)
-    except HandoutsError:
+    except HandoutsError as error:  # allowed only as a clean, located message about this handout
+        for line in error.format_message().splitlines():
+            assert _LOCATED.match(line) and not _REPR.search(line), line
         return
     for outcome in summary.outcomes:
         assert outcome.status in ("built", "failed")
@@ -136,3 +141,4 @@ def test_build_of_random_body_is_clean(project: Path, body: str) -> None:
             assert not _REPR.search(outcome.message), outcome.message
     for problem in summary.problems:
         assert "\n" not in str(problem) and not _REPR.search(str(problem)), str(problem)
+        assert _LOCATED.match(str(problem)), str(problem)

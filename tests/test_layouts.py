@@ -3,6 +3,8 @@ large, photocopy is black on white with no hairlines; long handouts paginate wel
 
 from __future__ import annotations
 
+import collections
+import html
 import math
 import re
 import subprocess
@@ -17,26 +19,39 @@ from pipeline.project.config import load_project
 from pipeline.errors import SourceError
 
 from .conftest import ROOT, copy_project
+from .pdfpaint import not_grey
 
 SLUGS = ("vertebroplasty", "fever-children")
 LANGS = ("en", "fr")
-LAYOUTS = ("letter", "a4", "large-print", "photocopy")
-PAPER = {"letter": (612, 792), "a4": (595.28, 841.89)}
+LAYOUTS = ("letter", "a4", "large-print", "photocopy", "half-page")
+PAPER = {"letter": (612, 792), "a4": (595.28, 841.89), "half-page": (396, 612)}
 CASES = [(layout, slug, lang) for layout in LAYOUTS for slug in SLUGS for lang in LANGS]
 
 
+class LayoutsBuilt:
+    """The real handouts in every language and layout, each handout and layout built once, when a
+    test first asks for it (a test of one layout, run alone, builds only what it reads)."""
+
+    def __init__(self, root: Path) -> None:
+        self.output = root / "output"
+        self._project = load_project(root)
+        self._built: set[tuple[str, str]] = set()
+
+    def pdf(self, layout: str, slug: str, lang: str) -> Path:
+        if (layout, slug) not in self._built:
+            summary = build(self._project, [slug], list(LANGS), [layout], jobs=1)
+            assert not summary.failed, [o.message for o in summary.outcomes if o.status == "failed"]
+            self._built.add((layout, slug))
+        return self.output / lang / f"{slug}{'' if layout == 'letter' else '.' + layout}.pdf"
+
+
 @pytest.fixture(scope="session")
-def layouts_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both real handouts in every language and every layout above, built once."""
-    root = copy_project(tmp_path_factory.mktemp("layouts"))
-    project = load_project(root)
-    summary = build(project, list(SLUGS), list(LANGS), list(LAYOUTS), jobs=1)
-    assert not summary.failed, [o.message for o in summary.outcomes if o.status == "failed"]
-    return root / "output"
+def layouts_built(tmp_path_factory: pytest.TempPathFactory) -> LayoutsBuilt:
+    return LayoutsBuilt(copy_project(tmp_path_factory.mktemp("layouts")))
 
 
-def pdf_path(output: Path, layout: str, slug: str, lang: str) -> Path:
-    return output / lang / f"{slug}{'' if layout == 'letter' else '.' + layout}.pdf"
+def pdf_path(built: LayoutsBuilt, layout: str, slug: str, lang: str) -> Path:
+    return built.pdf(layout, slug, lang)
 
 
 def text_of(path: Path, *args: str) -> str:
@@ -95,15 +110,15 @@ def font_sizes(path: Path) -> dict[float, str]:
 # --- every layout ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
-def test_builds_and_verifies(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+def test_builds_and_verifies(layouts_built: LayoutsBuilt, layout: str, slug: str, lang: str) -> None:
     import json
 
     path = pdf_path(layouts_built, layout, slug, lang)
-    entry = json.loads((layouts_built / "manifest.json").read_text())["outputs"][
-        path.relative_to(layouts_built).as_posix()]
+    output = layouts_built.output
+    entry = json.loads((output / "manifest.json").read_text())["outputs"][path.relative_to(output).as_posix()]
     assert entry["layout"] == layout and entry["pdfua"] is True and entry["verify"] == "pass"
     box = pypdf.PdfReader(path).pages[0].mediabox
-    paper = "a4" if layout == "a4" else "letter"
+    paper = layout if layout in PAPER else "letter"
     assert (float(box.width), float(box.height)) == pytest.approx(PAPER[paper], abs=0.5)
 
 
@@ -119,7 +134,7 @@ def _body_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_every_layout_prints_the_same_text(layouts_built: Path, slug: str, lang: str) -> None:
+def test_every_layout_prints_the_same_text(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     texts = {layout: _body_text(pdf_path(layouts_built, layout, slug, lang)) for layout in LAYOUTS}
     assert len(texts["letter"]) > 2000
     for layout, text in texts.items():
@@ -127,15 +142,18 @@ def test_every_layout_prints_the_same_text(layouts_built: Path, slug: str, lang:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_qr_code_only_where_electronic_use_is_permitted(layouts_built: Path, lang: str) -> None:
+def test_qr_code_only_where_electronic_use_is_permitted(layouts_built: LayoutsBuilt, lang: str) -> None:
     """fever-children is under the OGL (electronic use permitted), vertebroplasty under AAFP's (not)."""
-    url = f"https://811.novascotia.ca/handouts/fever-children/{lang}"
+    url = f"https://811.novascotia.ca/handouts/web/fever-children/{lang}.html"  # its HTML edition (site_url)
     for layout in LAYOUTS:
         fever = pypdf.PdfReader(pdf_path(layouts_built, layout, "fever-children", lang))
         alts = [str(node.get_object().get("/Alt")) for node in _struct_nodes(fever) if node.get("/S") == "/Figure"]
         assert {"en": "QR code: link to this handout online",
                 "fr": "Code QR\u00a0: lien vers ce document en ligne"}[lang] in alts
-        assert url in re.sub(r"\s+", "", text_of(pdf_path(layouts_built, layout, "fever-children", lang)))
+        # The address is printed (-raw: poppler's default output drops a hyphen at a line end) and linked.
+        assert url in re.sub(r"\s+", "", text_of(pdf_path(layouts_built, layout, "fever-children", lang), "-raw"))
+        assert url in [annot.get_object()["/A"]["/URI"] for page in fever.pages
+                       for annot in page.get("/Annots", []) if "/A" in annot.get_object()]
         spine = text_of(pdf_path(layouts_built, layout, "vertebroplasty", lang))
         assert "811.novascotia.ca/handouts" not in spine
         alts = [str(n.get("/Alt")) for n in _struct_nodes(pypdf.PdfReader(
@@ -160,7 +178,7 @@ def _struct_nodes(reader: pypdf.PdfReader):
 # --- large print ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_large_print_is_18_pt_or_more(layouts_built: Path, slug: str, lang: str) -> None:
+def test_large_print_is_18_pt_or_more(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """Every piece of text, the running footer included, is 18 pt or larger."""
     path = pdf_path(layouts_built, "large-print", slug, lang)
     sizes = font_sizes(path)
@@ -169,13 +187,66 @@ def test_large_print_is_18_pt_or_more(layouts_built: Path, slug: str, lang: str)
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_large_print_has_no_italics_and_nothing_overflows(layouts_built: Path, slug: str, lang: str) -> None:
+def test_large_print_has_no_italics_and_nothing_overflows(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     path = pdf_path(layouts_built, "large-print", slug, lang)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Italic" not in fonts
     width = float(pypdf.PdfReader(path).pages[0].mediabox.width)
     for x_min, x_max, word in _words(path):
         assert 72 - 0.5 <= x_min and x_max <= width - 72 + 0.5, f"{word!r} reaches into the 1 in margin"
+
+
+def _printed_source(slug: str, lang: str) -> str:
+    """Everything the large-print HTML prints (body, labels, the running footer's CSS strings), as text."""
+    from pipeline.project.layouts import load_layout
+    from pipeline.render.html import render_html
+    from pipeline.source.model import load_handout
+
+    project = load_project(ROOT)
+    handout, _ = load_handout(project, slug)
+    rendered, _ = render_html(project, handout, lang, load_layout(project.layouts_dir, "large-print"))
+    return html.unescape(re.sub(r"<[^>]+>", " ", rendered.html)).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_never_hyphenates(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
+    """A line may end in a hyphen only where the text has one ("Nouvelle-Écosse", "1-866-770-7763"):
+    no word is broken by hyphenation (clear-print guidance)."""
+    source = _printed_source(slug, lang)
+    lines = text_of(pdf_path(layouts_built, "large-print", slug, lang), "-raw").replace("\u00a0", " ").splitlines()
+    broken = [line.split()[-1] + following.split()[0] for line, following in zip(lines, lines[1:])
+              if re.search("[-\u00ad\u2010]$", line) and following.strip()]
+    assert [word for word in broken if word not in source] == []
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_line_spacing_is_1_5(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
+    """Between the baselines of consecutive lines of 18 pt text: 27 pt (1.5) within a paragraph,
+    more between blocks, never less (the running footer, an artifact, is set tighter to fit)."""
+    path = pdf_path(layouts_built, "large-print", slug, lang)
+    reader = pypdf.PdfReader(path)
+    gaps = collections.Counter()
+    for page in reader.pages:
+        size, runs = 0.0, []
+        for op, operands, ctm, tm, tags in walk(reader, page):
+            if op == "Tf":
+                size = float(operands[1])
+            elif op in ("Tj", "TJ") and "/Artifact" not in tags:
+                matrix = _multiply(tm, ctm)
+                runs.append((round(size * _scale(matrix), 2), matrix[5]))
+        gaps.update(round(abs(y2 - y1), 1) for (s1, y1), (s2, y2) in zip(runs, runs[1:])
+                    if s1 == s2 == 18 and abs(y2 - y1) > 0.01)
+    assert gaps.most_common(1)[0][0] == 27.0 and min(gaps) >= 27.0, sorted(gaps.items())
+
+
+@pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
+def test_large_print_sets_nothing_in_capitals(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
+    """Every word printed in capitals is written so in the source (VRS, QR, AAFP): no heading,
+    label or emphasis is turned into capitals."""
+    source = set(re.findall(r"\w+", _printed_source(slug, lang)))
+    printed = set(re.findall(r"\w+", text_of(pdf_path(layouts_built, "large-print", slug, lang))))
+    capitals = {word for word in printed if word.isupper() and sum(c.isalpha() for c in word) >= 2}
+    assert capitals - source == set()
 
 
 def _words(path: Path):
@@ -203,7 +274,7 @@ def _is_black_or_white(values: list[float], op: str) -> bool:
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_photocopy_is_black_on_white_without_hairlines(layouts_built: Path, slug: str, lang: str) -> None:
+def test_photocopy_is_black_on_white_without_hairlines(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """Outside pictures (Figure content: the handout's illustrations and the QR code), every
     colour is black or white and every line or rule is at least 1 pt (0.75 pt is the hairline limit)."""
     reader = pypdf.PdfReader(pdf_path(layouts_built, "photocopy", slug, lang))
@@ -237,10 +308,50 @@ def test_photocopy_is_black_on_white_without_hairlines(layouts_built: Path, slug
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
-def test_photocopy_keeps_the_edges_clear(layouts_built: Path, slug: str, lang: str) -> None:
+def test_photocopy_keeps_the_edges_clear(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """No text (running footer included) within 0.75 in of the paper's edge; copiers lose 0.5 in."""
     for (width, height), (x0, y0, x1, y1), word in _word_boxes(pdf_path(layouts_built, "photocopy", slug, lang)):
         assert x0 >= 54 and y0 >= 54 and x1 <= width - 54 and y1 <= height - 54, word
+
+
+def test_photocopy_pictures_are_grey(layouts_built: Path) -> None:
+    """The pictures too (the spine and the thermometer are drawn in colour): every colour the
+    photocopy PDFs paint is a grey."""
+    for slug in SLUGS:
+        for lang in LANGS:
+            assert not_grey(pdf_path(layouts_built, "photocopy", slug, lang)) == [], (slug, lang)
+
+
+# --- printing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
+def test_print_dialog_starts_double_sided(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+    reader = pypdf.PdfReader(pdf_path(layouts_built, layout, slug, lang))
+    assert len(reader.pages) > 1
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipLongEdge"
+
+
+def _fills(path: Path) -> list[float]:
+    """How far down its text area each page is printed, read with poppler: the lowest word above
+    the running footer, from the top of the first page's text to the top of the footer."""
+    html = text_of(path, "-bbox")
+    pages = []
+    for page in html.split("<page ")[1:]:
+        words = [(float(m[1]), float(m[2]), m[3]) for m in re.finditer(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)]
+        footer = max(top for top, _, word in words if word == "Page")
+        pages.append((min(top for top, _, _ in words), max(bottom for _, bottom, _ in words if bottom < footer - 1),
+                      footer))
+    top = pages[0][0]
+    return [(bottom - top) / (footer - top) for _, bottom, footer in pages]
+
+
+@pytest.mark.parametrize(("layout", "slug", "lang"), CASES)
+def test_no_page_is_left_mostly_empty(layouts_built: Path, layout: str, slug: str, lang: str) -> None:
+    """A block kept whole (a table, the About block) must not leave the page before it mostly
+    empty: every page but the last is at least half full."""
+    fills = _fills(pdf_path(layouts_built, layout, slug, lang))
+    assert min(fills[:-1]) >= 0.5, [f"{fill:.0%}" for fill in fills]
 
 
 # --- configuration ----------------------------------------------------------------------------
@@ -346,8 +457,43 @@ def test_list_items_are_not_split(long_handout: Path) -> None:
                                  r"and store it away from small children\.", squashed), f"{name} page {number}: {item}"
 
 
-def test_french_review_date_is_written_the_french_way(layouts_built: Path) -> None:
+def test_french_review_date_is_written_the_french_way(layouts_built: LayoutsBuilt) -> None:
     for layout in LAYOUTS:
         text = re.sub(r"\s+", " ", text_of(pdf_path(layouts_built, layout, "vertebroplasty", "fr")))
         assert "Révisé par le Groupe de travail sur les services cliniques, Télésoins Nouvelle-Écosse, " \
                "le 1er décembre 2019." in text.replace("- ", "-").replace("\u00ad ", ""), layout
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A handout of eight sections, each a paragraph of another length and a captioned picture, so
+    that pictures fall at every height of the page, in letter and large print, in both languages."""
+    from .good_project import good_project
+
+    root = good_project(tmp_path_factory.mktemp("pictures"))
+    folder = root / "handouts" / "sample"
+    for lang, word, caption in (("en", "Sentence", "Picture {n}: hands and soap."),
+                                ("fr", "Phrase", "Image {n} : des mains et du savon.")):
+        text = (folder / f"{lang}.md").read_text(encoding="utf-8")
+        front = text[:text.index("\n---\n", 4) + 5]
+        sections = [f"## {word} {n}\n\n" + " ".join(f"{word} {k} of part {n} says one plain thing about soap."
+                                                   for k in range(1, 4 * n)) +
+                    f'\n\n![](hands.svg "{caption.format(n=n)}")\n' for n in range(1, 9)]
+        (folder / f"{lang}.md").write_text(front + "\n" + "\n".join(sections), encoding="utf-8")
+    summary = build(load_project(root), ["sample"], list(LANGS), ["letter", "large-print"], jobs=1)
+    assert not summary.failed, [o.message for o in summary.outcomes] + [str(p) for p in summary.problems]
+    return root / "output"
+
+
+@pytest.mark.parametrize("layout", ["letter", "large-print"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_picture_is_never_split_from_its_caption(pictures: Path, layout: str, lang: str) -> None:
+    path = pictures / lang / f"sample{'' if layout == 'letter' else '.' + layout}.pdf"
+    reader = pypdf.PdfReader(path)
+    drawn = [number for number, page in enumerate(reader.pages, start=1)
+             for op, operands, *_ in walk(reader, page) if op == "BDC" and str(operands[0]) == "/Figure"]
+    caption = {"en": "Picture", "fr": "Image"}[lang]
+    captioned = [number for number, text in enumerate(text_of(path).split("\f"), start=1)
+                 for _ in re.finditer(rf"\b{caption} \d+\s?:", text)]
+    assert len(captioned) == 8 and len(reader.pages) >= 3
+    assert drawn[:8] == captioned  # the eighth-and-later Figure is the QR code

@@ -1,4 +1,5 @@
-"""The booklet (print-only imposition) and bilingual (two tagged languages in one PDF) editions."""
+"""The booklet (print-only imposition of the half-page edition) and bilingual (two tagged
+languages in one PDF) editions; the print dialog's duplex settings."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import pytest
 from pipeline.publish.build import build
 from pipeline.project.config import load_project
 from pipeline.render.impose import saddle_stitch_order
+from pipeline.verify import verify_pdf
 
-from .conftest import copy_project
+from .conftest import ROOT, copy_project
+from .pdfpaint import text_runs
 from .pdfstruct import tree
 
 
@@ -40,10 +43,11 @@ def _half_text(path: Path, page: int, right: bool) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_booklet_is_imposed_in_saddle_stitch_order(editions: Path, lang: str) -> None:
-    letter = pypdf.PdfReader(editions / lang / "vertebroplasty.pdf")
+    """The half-page edition's pages, two to a side of landscape letter, in saddle-stitch order."""
+    half = pypdf.PdfReader(editions / lang / "vertebroplasty.half-page.pdf")
     path = editions / lang / "vertebroplasty.booklet.pdf"
     booklet = pypdf.PdfReader(path)
-    pages = len(letter.pages)
+    pages = len(half.pages)
     assert len(booklet.pages) == -(-pages // 4) * 2
     for sheet in booklet.pages:
         assert (float(sheet.mediabox.width), float(sheet.mediabox.height)) == (792, 612)
@@ -63,9 +67,9 @@ def test_booklet_is_print_only(editions: Path) -> None:
     assert reader.xmp_metadata is None or b"pdfuaid" not in reader.xmp_metadata.stream.get_data()
     assert "/StructTreeRoot" not in reader.trailer["/Root"]
     assert reader.metadata.subject == ("Print-only booklet, not accessible: the accessible edition is "
-                                       "output/en/vertebroplasty.pdf.")
+                                       "output/en/vertebroplasty.half-page.pdf.")
     entry = json.loads((editions / "manifest.json").read_text())["outputs"]["en/vertebroplasty.booklet.pdf"]
-    assert entry["pdfua"] is False and entry["verify"] == "pass before imposition (letter)"
+    assert entry["pdfua"] is False and entry["verify"] == "pass before imposition (half-page)"
 
 
 def test_bilingual_is_one_tagged_document_in_two_languages(editions: Path) -> None:
@@ -91,3 +95,71 @@ def test_bilingual_is_one_tagged_document_in_two_languages(editions: Path) -> No
     assert entry["languages"] == ["en", "fr"] and entry["pdfua"] is True and entry["verify"] == "pass"
     # vertebroplasty's licence forbids electronic copies: the library page links none of its PDFs.
     assert "bilingual/vertebroplasty.pdf" not in (editions / "index.html").read_text()
+
+
+# --- the booklet at full size, and its accessible half-page edition ------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_booklet_prints_text_at_full_size(editions: Path, lang: str) -> None:
+    """Read from the imposed sheets: every piece of text is printed at the size of the half-page
+    edition, the body at 12 pt or more (the pages are placed at 100 %, not shrunk)."""
+    booklet = text_runs(editions / lang / "vertebroplasty.booklet.pdf")
+    assert min(run.size for run in booklet if not run.artifact) >= 12
+    half = text_runs(editions / lang / "vertebroplasty.half-page.pdf")
+    assert sorted({run.size for run in booklet}) == sorted({run.size for run in half})
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_half_page_edition_is_accessible_half_letter(editions: Path, lang: str) -> None:
+    path = editions / lang / "vertebroplasty.half-page.pdf"
+    reader = pypdf.PdfReader(path)
+    assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages} == {(396, 612)}
+    report = verify_pdf(path, None, ROOT / "fonts")
+    assert report.ok, report.findings
+    outputs = json.loads((editions / "manifest.json").read_text())["outputs"]
+    entry, booklet = outputs[f"{lang}/vertebroplasty.half-page.pdf"], outputs[f"{lang}/vertebroplasty.booklet.pdf"]
+    assert entry["pdfua"] is True and entry["verify"] == "pass" and entry["pages"] == len(reader.pages)
+    # The booklet: the same pages, blanks added to a multiple of 4, one sheet per 4 pages.
+    assert booklet["booklet_pages"] == -(-entry["pages"] // 4) * 4
+    assert booklet["blank_pages"] == booklet["booklet_pages"] - entry["pages"]
+    assert booklet["sheets"] == booklet["booklet_pages"] // 4 == booklet["pages"] // 2
+
+
+@pytest.mark.parametrize(("name", "duplex"), [("vertebroplasty.booklet.pdf", "/DuplexFlipShortEdge"),
+                                              ("vertebroplasty.half-page.pdf", "/DuplexFlipLongEdge"),
+                                              ("vertebroplasty.pdf", "/DuplexFlipLongEdge")])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_print_dialog_starts_double_sided(editions: Path, lang: str, name: str, duplex: str) -> None:
+    """Viewer preferences: handouts flip on the long edge, the booklet (landscape) on the short
+    edge, at 100 %. The tagged editions keep DisplayDocTitle and pass verification with them."""
+    preferences = pypdf.PdfReader(editions / lang / name).trailer["/Root"]["/ViewerPreferences"]
+    assert preferences["/Duplex"] == duplex
+    if "booklet" in name:
+        assert preferences["/PrintScaling"] == "/None"
+    else:
+        assert preferences["/DisplayDocTitle"] == True  # noqa: E712 (a PDF boolean)
+    bilingual = pypdf.PdfReader(editions / "bilingual" / "vertebroplasty.pdf").trailer["/Root"]["/ViewerPreferences"]
+    assert bilingual["/Duplex"] == "/DuplexFlipLongEdge"
+
+
+def test_a4_project_makes_a5_booklets_on_a4(tmp_path: Path, cli) -> None:
+    """A project whose paper is A4 (its default layout's): A5 pages, imposed on landscape A4 at
+    100 %. The library page links the accessible half-page edition, never the print-only booklet."""
+    from pipeline.cli import main
+
+    root = copy_project(tmp_path, ("fever-children",))
+    config = (root / "handouts.yml").read_text(encoding="utf-8")
+    (root / "handouts.yml").write_text(re.sub(r"(?m)^layout: letter$", "layout: a4", config), encoding="utf-8")
+    result = cli.invoke(main, ["build", "--layout", "booklet", "--lang", "en", "-j", "1", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    half = pypdf.PdfReader(root / "output" / "en" / "fever-children.half-page.pdf")
+    assert {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in half.pages} == {(419.5, 595.3)}
+    booklet = root / "output" / "en" / "fever-children.booklet.pdf"
+    sheets = pypdf.PdfReader(booklet).pages
+    assert {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in sheets} == {(841.9, 595.3)}
+    assert min(run.size for run in text_runs(booklet) if not run.artifact) >= 12
+    index = (root / "output" / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/fever-children.half-page.pdf"' in index and "booklet.pdf" not in index
+    listing = cli.invoke(main, ["layouts", "--project", str(root)]).output
+    assert re.search(r"half-page\s+a5\s+portrait\s+PDF/UA-1", listing), listing
+    assert re.search(r"booklet\s+a4\s+landscape\s+no PDF/UA \(see half-page\)", listing), listing

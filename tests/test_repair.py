@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,9 +18,10 @@ from pipeline.project.config import load_project
 from pipeline.project.layouts import load_layout
 from pipeline.render.pdf import Renderer
 from pipeline.verify import Expect, verify_pdf
+from pipeline.verify.checks import project_fonts
 
 from .conftest import ROOT
-from .pdfstruct import annotations, artifacts, tree
+from .pdfstruct import annotations, artifacts, embedded_fonts, malformed_marked_content, table_headers, tree
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
 
@@ -51,12 +53,21 @@ PLAIN_CSS = Path(__file__).parent / "fixtures" / "repair" / "plain.css"
 LETTER_CSS = ROOT / "layouts" / "letter" / "style.css"
 
 
+# fontconfig for the plain side: fonts/ and nothing else, as the pipeline's renderer has. Given
+# explicitly, so the "before" never depends on what an earlier test left in os.environ.
+FONTS_CONF = """<?xml version="1.0"?>
+<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
 def plain_weasyprint(out: Path, documents: dict[str, str], base: Path = ROOT / "handouts",
                      css: Path = PLAIN_CSS) -> dict[str, bytes]:
-    """The same documents rendered by plain WeasyPrint (no repairs), in another process."""
+    """The same documents rendered by plain WeasyPrint (no repairs, project fonts only), in another process."""
     (out / "cases.json").write_text(json.dumps(documents))
+    (out / "fonts.conf").write_text(FONTS_CONF.format(fonts=ROOT / "fonts", cache=out / "fontconfig-cache"))
     subprocess.run([sys.executable, str(Path(__file__).parent / "bare_weasyprint.py"), str(out / "cases.json"),
-                    str(out), str(base), str(css)], check=True)
+                    str(out), str(base), str(css)], check=True,
+                   env={**os.environ, "FONTCONFIG_FILE": str(out / "fonts.conf")})
     return {name: (out / f"{name}.pdf").read_bytes() for name in documents}
 
 
@@ -70,6 +81,7 @@ def unrepaired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_repaired_structure_is_exact_and_valid(repaired: dict[str, bytes], name: str) -> None:
     data = repaired[name]
     assert tree(data) == (_as_tuples(CASES[name]["repaired"]),)
+    assert malformed_marked_content(data) == []
     report = verify_pdf(data, _expect(name), ROOT / "fonts")
     assert report.findings == []
     assert page.validate_pdf_bytes(data, profile="ua1").is_compliant
@@ -83,10 +95,13 @@ def test_unrepaired_weasyprint_fails_our_verify(unrepaired: dict[str, bytes], na
     assert [f for f in findings if not f.startswith("PDF/UA-1 validator")] == CASES[name]["unrepaired"]
 
 
-def test_footer_is_a_pagination_artifact(repaired: dict[str, bytes]) -> None:
-    (props, content), = artifacts(repaired["footer"])
-    assert props.replace(" ", "") == "<</Type/Pagination/Subtype/Footer>>"
-    assert b"TJ" in content
+@pytest.mark.parametrize(("name", "subtypes"), [("footer", ["Footer"]), ("header", ["Header", "Footer"])])
+def test_page_furniture_is_a_pagination_artifact(repaired: dict[str, bytes], name: str, subtypes: list[str]) -> None:
+    """@top-* boxes are a /Header, @bottom-* boxes a /Footer (screen readers may skip each kind)."""
+    found = artifacts(repaired[name])
+    assert [props.replace(" ", "") for props, _ in found] == [
+        f"<</Type/Pagination/Subtype/{subtype}>>" for subtype in subtypes]
+    assert all(b"TJ" in content for _, content in found)
 
 
 def test_decorative_image_is_an_artifact(repaired: dict[str, bytes]) -> None:
@@ -105,24 +120,22 @@ ORDER = ('<ul><li>Alpha item</li><li>Beta item</li></ul>'
          '<p>After</p>')
 
 
-def test_weasyprint_paints_markers_last(tmp_path: Path) -> None:
-    """The "before": with WeasyPrint's default list style, markers are read after all the text."""
-    plain_weasyprint(tmp_path, {"order": _html("order", ORDER)})
-    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "order.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout.split()
-    assert text[:4] == ["Alpha", "item", "Beta", "item"] and text[-2:] == ["•", "•"]
-
-
 def test_paint_order_follows_reading_order(tmp_path: Path) -> None:
-    """List markers and images are painted where they are read, not after everything else."""
+    """List markers and images are painted where they are read, not after everything else (plain
+    WeasyPrint, with its default list style, paints every marker after all the text)."""
     project = load_project(ROOT)
-    body = ORDER
-    ours = Renderer(project).render(_html("order", body), load_layout(project.layouts_dir, "letter"),
+    ours = Renderer(project).render(_html("order", ORDER), load_layout(project.layouts_dir, "letter"),
                                     project.handouts_dir, Path("order"), b"0" * 16)
     (tmp_path / "ours.pdf").write_bytes(ours)
-    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "ours.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout.split()
-    assert text[:6] == ["•", "Alpha", "item", "•", "Beta", "item"]
+    plain_weasyprint(tmp_path, {"order": _html("order", ORDER)})
+
+    def words(name: str) -> list[str]:
+        return subprocess.run(["pdftotext", "-raw", str(tmp_path / name), "-"], capture_output=True,
+                              text=True, check=True).stdout.split()
+
+    assert words("ours.pdf")[:6] == ["•", "Alpha", "item", "•", "Beta", "item"]
+    plain = words("order.pdf")
+    assert plain[:4] == ["Alpha", "item", "Beta", "item"] and plain[-2:] == ["•", "•"]
     # MCIDs are numbered in paint order: the image is painted before its caption, the caption before "After".
     assert tree(ours) == ((
         "Document", {},
@@ -155,7 +168,11 @@ def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
     assert abs(len(ours) - len(plain)) <= 0.10 * len(plain)
     for name in ("ours.pdf", "plain.pdf"):
         assert subprocess.run(["qpdf", "--check", str(tmp_path / name)], capture_output=True).returncode == 0
-    assert subprocess.run(["pdffonts", str(tmp_path / "ours.pdf")], capture_output=True).returncode == 0
+    # The same fonts, each an embedded program from fonts/ (PostScript name and creation date).
+    fonts = embedded_fonts(ours)
+    assert set(fonts.values()) == set(embedded_fonts(plain).values())
+    assert {name for name, _ in fonts.values()} >= {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+    assert set(fonts.values()) <= project_fonts(ROOT / "fonts")
 
 
 def test_element_split_by_a_page_break_stays_one_element(tmp_path: Path) -> None:
@@ -193,7 +210,68 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     assert sum(len(part) - 2 for part in table[2:] if part[0] == "TBody") == 120
     repeats = [content for props, content in artifacts(ours) if props == ""]
     assert len(repeats) >= 2 * 2  # two header cells on each continuation page
+    assert malformed_marked_content(ours) == []
+    # Every cell, on every page, names the one header of its column, as it is on the first page.
+    heads, cells = table_headers(ours)
+    assert len(heads) == 2 and cells == [[heads[0]], [heads[1]]] * 120
     assert verify_pdf(ours, Expect("table", "en"), ROOT / "fonts").findings == []
     # Plain WeasyPrint: one Table (and one THead, read again) per page.
     (plain,) = tree(plain_weasyprint(tmp_path, {"table": _html("table", body)})["table"])
     assert [node[0] for node in plain[2:]].count("Table") >= 3
+
+
+def test_repairs_refuse_another_weasyprint_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hooks rely on WeasyPrint 70.0's internals: with any other version nothing is rendered,
+    and the build says why in one line per PDF (no traceback)."""
+    import weasyprint
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from pipeline.errors import RenderError
+    from pipeline.render import tagging
+
+    from .good_project import good_project
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RenderError, match=r"written for WeasyPrint 70\.0, not 71\.0 \(run `make setup`"):
+        tagging.install()
+    root = good_project(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--lang", "en", "--layout", "letter", "-j", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "failed   en/sample.pdf: pipeline/render/tagging.py is written for WeasyPrint 70.0, not 71.0" in result.stderr
+    assert not (root / "output" / "en" / "sample.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_decorative_image_in_handout_yml_is_an_artifact_end_to_end(tmp_path: Path, lang: str) -> None:
+    """`decorative: true` in handout.yml: the built PDF paints the picture as an artifact (no Figure,
+    nothing for a screen reader to announce); its caption is still read, and the PDF verifies.
+    Compared with the same handout whose picture has alt text."""
+    import shutil
+
+    from pipeline.publish.build import build
+
+    from .good_project import good_project
+
+    root = good_project(tmp_path)
+    shutil.copytree(root / "handouts" / "sample", root / "handouts" / "decor")
+    meta = root / "handouts" / "decor" / "handout.yml"
+    text = meta.read_text(encoding="utf-8").replace('number: "90001"', 'number: "90002"')
+    meta.write_text(text[:text.index("    alt:")] + "    decorative: true\n", encoding="utf-8")
+    summary = build(load_project(root), ["sample", "decor"], [lang], ["letter"], jobs=1)
+    assert summary.count("built") == 2, [o.message for o in summary.outcomes]
+
+    def elements(node) -> list[tuple[str, str]]:
+        return [(node[0], node[1].get("Alt", "")),
+                *(e for child in node[2:] if isinstance(child, tuple) for e in elements(child))]
+
+    described, decorative = ((root / "output" / lang / f"{slug}.pdf").read_bytes() for slug in ("sample", "decor"))
+    alt = yaml.safe_load((root / "handouts" / "sample" / "handout.yml").read_text())["images"]["hands.svg"]["alt"][lang]
+    figures = {slug: [a for kind, a in elements(tree(data)[0]) if kind == "Figure"]
+               for slug, data in (("sample", described), ("decor", decorative))}
+    assert figures["sample"] == [alt, *figures["decor"]]  # the QR code stays a Figure
+    assert ("Caption", "") in elements(tree(decorative)[0])
+    untyped = {slug: sum(props == "" for props, _ in artifacts(data))
+               for slug, data in (("sample", described), ("decor", decorative))}
+    assert untyped["decor"] == untyped["sample"] + 1  # the picture, still painted, as an artifact
+    assert verify_pdf(decorative, None, ROOT / "fonts").findings == []

@@ -45,6 +45,11 @@ def test_project_files_are_served(fetcher: SandboxFetcher, tmp_path: Path) -> No
     font = next((tmp_path / "fonts").glob("*.ttf"))
     assert fetcher.fetch(_uri(font)).read()[:4] == font.read_bytes()[:4]
     assert fetcher.fetch(_uri(tmp_path / "layouts" / "base.css")).read()
+    # file://localhost/... is this computer too; a file of no known type is served as bytes.
+    assert fetcher.fetch(_uri(image).replace("file://", "file://localhost", 1)).read() == image.read_bytes()
+    other = tmp_path / "handouts" / "sample" / "notes.unknown-type"
+    other.write_bytes(b"\x00\x01")
+    assert fetcher.fetch(_uri(other)).content_type == "application/octet-stream"
 
 
 @pytest.mark.parametrize("url", [

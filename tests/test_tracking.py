@@ -49,11 +49,12 @@ def test_parity_names_each_difference(tmp_path: Path) -> None:
     text = text.replace("## Quand dois-je", "### Quand dois-je") + "\n## Une section de plus\n\nTexte.\n"
     fr.write_text(text)
     _, problems = check(load_project(root), ["sample"], today=TODAY)
+    hint = " (keep the translation's structure in step with the English)"
     assert [str(p) for p in problems] == [
-        "handouts/sample/fr.md: 'body': has 4 sections, the English has 3 sections "
-        "(keep the translation's structure in step with the English)",
-        "handouts/sample/fr.md: 'body': has 0 call-outs, the English has 1 call-out "
-        "(keep the translation's structure in step with the English)",
+        "handouts/sample/fr.md:23:1: 'body': this heading is level 3 (###), the English one is level 2 "
+        "(##, en.md:22)" + hint,
+        "handouts/sample/fr.md:32:1: 'body': the English call-out (en.md:29) is missing before this line" + hint,
+        "handouts/sample/fr.md:32:1: 'body': this level-2 heading (##) is not in the English" + hint,
     ]
 
 
@@ -64,7 +65,14 @@ def test_parity_names_each_difference(tmp_path: Path) -> None:
     ("handout.yml", "images:", "missing: {fr: not yet}\nimages:",
      "handouts/sample/handout.yml:9:11: 'missing.fr': says the French version is missing, but "
      "handouts/sample/fr.md exists (remove the 'fr:' line under 'missing:')"),
-], ids=["translates-later-than-the-english", "exempted-language-that-exists"])
+    ("fr.md", "## Quand dois-je", "### Quand dois-je",
+     "handouts/sample/fr.md:23:1: 'body': this heading is level 3 (###), the English one is level 2 (##, en.md:22) "
+     "(keep the translation's structure in step with the English)"),
+    ("fr.md", '![](hands.svg "Frottez vos mains avec du savon pendant 20 secondes.")\n', "",
+     "handouts/sample/fr.md:22:1: 'body': the English image (en.md:16) is missing before this line "
+     "(keep the translation's structure in step with the English)"),
+], ids=["translates-later-than-the-english", "exempted-language-that-exists", "heading-level-changed",
+        "image-left-out"])
 def test_one_edit_one_warning(tmp_path: Path, file: str, old: str, new: str, expected: str) -> None:
     root = good_project(tmp_path)
     path = root / "handouts" / "sample" / file

@@ -56,7 +56,8 @@ def test_verify_checks_the_pdfua_outputs_and_reports_unreadable_files(project: P
     result = cli.invoke(main, ["verify", "--json", "--project", str(project)])
     assert result.exit_code == 0, result.output
     assert sorted(r["path"].split("output/")[1] for r in json.loads(result.output)) == [
-        "en/vertebroplasty.pdf", "fr/vertebroplasty.pdf"]
+        "en/vertebroplasty.half-page.pdf", "en/vertebroplasty.pdf", "fr/vertebroplasty.half-page.pdf",
+        "fr/vertebroplasty.pdf"]  # the booklet's accessible edition is built with it
     junk = project / "junk.pdf"
     junk.write_bytes(b"%PDF-1.7\nthis is not a PDF\n")
     result = cli.invoke(main, ["verify", str(junk), "--project", str(project)])

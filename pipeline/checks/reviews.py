@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ..errors import Problem
 from ..project.files import YamlDoc
@@ -24,9 +25,16 @@ def add_years(date: dt.date, years: int) -> dt.date:
 
 def review_problems(meta: HandoutMeta, doc: YamlDoc, interval_years: int, on: dt.date | None = None) -> list[Problem]:
     """A warning when the handout's last clinical review is older than the review interval."""
-    due = add_years(meta.review.date, interval_years)
+    return overdue(meta.review.date, interval_years, doc.file, doc.mark(("review", "date")), on)
+
+
+def overdue(reviewed: dt.date, interval_years: int, file: Path | str, mark: tuple[int, int],
+            on: dt.date | None = None) -> list[Problem]:
+    """The overdue-review warning for a review on `reviewed`, at `mark` (line, column) in `file`
+    (a build replays it from its cache, without reading handout.yml again)."""
+    due = add_years(reviewed, interval_years)
     if due >= (on or today()):
         return []
-    line, column = doc.mark(("review", "date"))
-    return [Problem(doc.file, f"review overdue since {due.isoformat()}", line, column, "review.date",
+    line, column = mark
+    return [Problem(file, f"review overdue since {due.isoformat()}", line, column, "review.date",
                     hint="review the handout, then update review.date", warning=True, kind="review-overdue")]

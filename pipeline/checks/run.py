@@ -8,7 +8,7 @@ import datetime as dt
 from ..errors import Problem
 from ..project.config import Project
 from ..source.markdown import parse_body
-from ..source.model import Handout, load_handout
+from ..source.model import Handout, load_handout, stray_folders
 from .glyphs import glyph_problems
 from .parity import parity_problems
 from .plain import PlainLanguage, review
@@ -29,7 +29,7 @@ def check_all(project: Project, slugs: list[str], today: dt.date | None = None) 
     """Every check, on every selected handout: sources, reviews, bodies, parity and plain language."""
     handouts, problems = check(project, slugs, today)
     reviews = [review(project, handout) for handout in handouts.values()]
-    return Checked(handouts, problems + [p for r in reviews for p in r.problems], reviews)
+    return Checked(handouts, stray_folders(project) + problems + [p for r in reviews for p in r.problems], reviews)
 
 
 def check(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:

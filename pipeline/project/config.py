@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Literal
 
 import pydantic
 
 from ..errors import Problem, SourceError
-from .layouts import available
+from .layouts import available, project_paper
 from .schema import Localized, Strict, Text, load_file, localized_gaps
 
 CONFIG_NAME = "handouts.yml"
@@ -84,8 +85,11 @@ class Config(Strict):
     # The layouts a plain `handouts build` makes (`layout` is the one named SLUG.pdf).
     layouts: list[str] = pydantic.Field(default=["letter"], min_length=1)
     typography: Typography = Typography()
-    # The handout's web page, printed as a QR code when its license permits electronic use:
-    # {slug} and {lang} are filled in.
+    # Where output/'s web files are published (the library site): the HTML editions' canonical
+    # addresses, sitemap.xml, and the QR code printed on handouts that may be shared electronically.
+    site_url: str | None = pydantic.Field(default=None, pattern=r"^https://\S+/$")
+    # A handout's web page kept elsewhere, printed as the QR code instead: {slug} and {lang} are
+    # filled in. Give site_url or web_url, not both.
     web_url: str | None = pydantic.Field(default=None, pattern=r"^https://\S+$")
 
     @pydantic.field_validator("web_url")
@@ -97,8 +101,42 @@ class Config(Strict):
             except (KeyError, IndexError, ValueError):
                 raise ValueError("may use only the placeholders {slug} and {lang}") from None
         return value
+
+    @pydantic.model_validator(mode="after")
+    def _one_address(self) -> "Config":
+        if self.site_url and self.web_url:
+            raise ValueError("give site_url (the QR code then links to the handout's page on that site) "
+                             "or web_url, not both")
+        return self
+
+    def page_url(self, slug: str, lang: str) -> str | None:
+        """The address of a handout's web page (its QR code), or None when handouts.yml gives none."""
+        if self.site_url:
+            return self.site_url + web_page(slug, lang)
+        return self.web_url.format(slug=slug, lang=lang) if self.web_url else None
+
     # A handout is due for clinical review this many years after its review.date.
     review_interval_years: int = pydantic.Field(default=3, ge=1, le=10)
+    # Pages a handout may fill in each layout (layout name: pages), unless its handout.yml says
+    # otherwise with `pages:`. Over budget is a warning (an error with --strict).
+    page_budget: dict[str, pydantic.PositiveInt] = {}
+    # A last page filled less than this share of its text area is a warning (copy-fitting first
+    # tries to pull it back onto the pages before).
+    last_page_fill: float = pydantic.Field(default=0.25, ge=0, le=1)
+
+
+# Where the web edition's files go, relative to output/ (and to site_url).
+SITE_CSS = "web/site.css"
+
+
+def web_page(slug: str, lang: str) -> str:
+    """A handout's HTML edition: web/SLUG/LANG.html; its images sit beside it."""
+    return f"web/{slug}/{lang}.html"
+
+
+def library_page(languages: list[str], lang: str) -> str:
+    """The library site's page in `lang`: index.html in the first language, index.LANG.html in the others."""
+    return "index.html" if lang == languages[0] else f"index.{lang}.html"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,6 +162,11 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    @functools.cached_property
+    def paper(self) -> str:
+        """The paper the project prints on (its default layout's): letter, a4 or legal."""
+        return project_paper(self.layouts_dir, self.config.layout)
+
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds a handouts.yml."""
@@ -143,7 +186,8 @@ def load_project(root: Path) -> Project:
         problems.append(Problem("fonts/", "not found: a project needs its fonts folder",
                                 hint="restore fonts/ from the repository"))
     known = available(root / "layouts")
-    for path, name in [(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]:
+    for path, name in ([(("layout",), config.layout)] + [(("layouts", i), n) for i, n in enumerate(config.layouts)]
+                       + [(("page_budget", n), n) for n in config.page_budget]):
         if name not in known:
             line, column = doc.mark(path)
             problems.append(Problem(display, f'there is no layout "{name}" in layouts/', line, column,

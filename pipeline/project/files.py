@@ -129,6 +129,8 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | N
 def read_text(path: Path, display: Path | str | None = None) -> tuple[str | None, list[Problem]]:
     """Read a source file as strict UTF-8; anything else is a clear problem, never ignored."""
     name = display or path
+    if path.is_symlink():  # it could name a file outside the project, which a build never reads
+        return None, [Problem(name, "is a symbolic link", hint="put the file itself here, not a link to it")]
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:

@@ -49,7 +49,7 @@ Localized = dict[typing.Literal["en", "fr"], Text]
 class Strict(pydantic.BaseModel):
     """Base of every schema: unknown keys are errors."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
@@ -83,6 +83,7 @@ _HINTS = {
     "url_scheme": "write the full address, starting with https://",
     "int_parsing": "write a whole number",
     "int_type": "write a whole number",
+    "pages": "for example pages: 2, or pages: {letter: 2, large-print: 6}",
 }
 
 # What a value of the wrong kind should have been, for messages like "should be text, not a list".

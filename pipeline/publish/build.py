@@ -1,24 +1,35 @@
-"""Selected handouts → every target built or skipped, the manifest and the library page updated."""
+"""Selected handouts → every target built or skipped, the manifest and the library site updated.
+
+A target is up to date when its input digest is the one in the manifest and its files are
+intact. Both are decided stat first (publish/state.py): a no-op build reads no source, no output
+and no handout that has not changed since the last build.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 
 import filelock
 
-from ..checks.run import check_all, check_bodies, load_all
 from ..errors import Problem
 from ..project.config import Project
 from ..project.layouts import load_layout
-from ..source.model import handout_slugs
+from ..source.model import handout_slugs, stray_folders
 from . import workers
-from .library import write_index
-from .manifest import MANIFEST, read_manifest, sha256_file, write_manifest
-from .plan import Target, in_shard, input_digest, plan, shared_digest
+from .budget import budget_problems, flagged
+from .catalog import Catalog
+from .library import write_site
+from .manifest import MANIFEST, output_file, read_manifest, write_manifest
+from .plan import HTML, PDF, SITE, Digests, Target, in_shard, plan
+from .state import Files, State
 from .workers import Outcome
+
+WEB = "web"  # --layout web: the HTML editions (and the site's shared files)
 
 
 @dataclasses.dataclass
@@ -31,6 +42,8 @@ class Summary:
     pruned: list[str] = dataclasses.field(default_factory=list)
     # --strict found problems (warnings included) and nothing was built.
     refused: bool = False
+    # The library site's files this build wrote (it writes them when what they show changed).
+    site: list[str] = dataclasses.field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -66,66 +79,144 @@ class Progress:
         """A target was built, skipped or failed."""
 
 
+def _intact(output: Path, entry: dict[str, Any], files: Files) -> bool:
+    """Whether an output and every file it brought along are the bytes the manifest records."""
+    wanted = {entry["path"]: entry.get("sha256"), **(entry.get("files") or {})}
+    return all(files.sha(output / path) == digest for path, digest in wanted.items())
+
+
+def _order(first: set[tuple[str, str]]):
+    """Build order: the edited handout's language first (its web page, then its default-layout
+    PDF), then every web page, every default-layout PDF and the rest."""
+    def key(item: tuple[Target, str]) -> tuple[bool, int]:
+        target = item[0]
+        rank = 0 if target.kind == HTML else 1 if target.kind == PDF and target.layout == target.default_layout else 2
+        return ((target.slug, target.lang) not in first, rank)
+    return key
+
+
+def _translation(entry: dict[str, Any], record: dict[str, Any]) -> str:
+    versions = record.get("versions", {})
+    return "stale" if any(versions.get(lang, {}).get("stale") for lang in entry.get("languages", [])) else "current"
+
+
+def _remove(output: Path, entry: dict[str, Any]) -> None:
+    """Delete an output and the files it brought along, and the folders that leaves empty."""
+    for path in [entry.get("path", ""), *(entry.get("files") or {})]:
+        file = output_file(output, path)
+        if file is None:
+            continue
+        file.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: other outputs are there
+            for folder in file.parents:
+                if folder == output.resolve():
+                    break
+                folder.rmdir()
+
+
 def build(project: Project, slugs: list[str], langs: list[str], layouts: list[str], jobs: int = 1,
           force: bool = False, progress: Progress | None = None, shard: tuple[int, int] | None = None,
-          prune: bool = False, strict: bool = False) -> Summary:
+          prune: bool = False, strict: bool = False, pool: Any = None, first: set[tuple[str, str]] | None = None,
+          today: dt.date | None = None) -> Summary:
     """Build the selected targets into output/, skipping those already up to date.
 
-    Everything is checked before anything is rendered; a handout with errors is not built but
-    the others are. `strict`: every check `handouts check` makes runs first, and any problem,
-    warnings included, means nothing is built."""
+    `layouts` may include "web": the HTML editions. Everything is checked before anything is
+    rendered; a handout with errors is not built but the others are. `strict`: every check
+    `handouts check` makes runs first, and any problem, warnings included, means nothing is
+    built. `pool`: warm workers to use (watch and serve keep theirs); `first`: the (handout,
+    language) pairs to build before the rest."""
     start = time.perf_counter()
     if strict:
+        from ..checks.run import check_all
+
         checked = check_all(project, slugs)
         if checked.problems:
             return Summary([], checked.problems, time.perf_counter() - start, refused=True)
     progress = progress or Progress()
-    handouts, problems = load_all(project, slugs)
-    loaded = {name: load_layout(project.layouts_dir, name) for name in layouts}
-    targets = [t for t in plan(project, slugs, langs, loaded, handouts) if in_shard(t, shard)]
+    web = WEB in layouts
+    loaded = {name: load_layout(project.layouts_dir, name) for name in layouts if name != WEB}
+    for name in list(loaded):
+        # A booklet's metadata names its accessible edition: that one is built with it.
+        source = loaded[name].imposes
+        if source and source not in loaded:
+            loaded[source] = load_layout(project.layouts_dir, source)
     output = project.output_dir
     output.mkdir(parents=True, exist_ok=True)
     # One build at a time per output folder: a second one waits rather than interleaving manifests.
     with filelock.FileLock(output / ".lock"):
-        manifest = read_manifest(output)
-        entries: dict[str, Any] = manifest["outputs"]
-        shared = shared_digest(project)
+        entries: dict[str, Any] = read_manifest(output)["outputs"]
+        state = State.load(output)
+        digests = Digests(project, state, loaded)
+        catalog = Catalog(project, state, digests, today)
+        languages = {slug: catalog.languages(slug) for slug in slugs}
+        readable = {slug: langs_ for slug, langs_ in languages.items() if langs_ is not None}
+        electronic = {slug: catalog.electronic(slug) for slug in readable}
+        targets = [t for t in plan(project, slugs, langs, loaded, readable, web, electronic) if in_shard(t, shard)]
+        changed = _withdraw(output, entries, slugs, electronic)
         outcomes: list[Outcome] = []
+        again: list[Problem] = []
         todo: list[tuple[Target, str]] = []
         for target in targets:
-            digest = input_digest(project, target, loaded[target.layout], shared)
+            digest = digests.target(target)
             previous = entries.get(target.path)
             if (not force and previous and previous.get("input_digest") == digest
-                    and sha256_file(output / target.path) == previous.get("sha256")):
+                    and _intact(output, previous, state.files)):
+                if target.kind != SITE and previous.get("translation") != _translation(previous, catalog.record(target.slug)):
+                    previous["translation"] = _translation(previous, catalog.record(target.slug))
+                    changed = True
                 outcomes.append(Outcome(target, "skipped", entry=previous))
+                # What the build that made it found, said again (the source is read only then).
+                if target.kind == PDF and not loaded[target.layout].imposes and flagged(project, previous):
+                    handout = catalog.handout(target.slug)
+                    if handout is not None:
+                        again += budget_problems(project, handout, target.lang, target.layout, previous)
             else:
                 todo.append((target, digest))
+        todo.sort(key=_order(first or set()))
+        count = jobs if jobs > 1 and len(todo) > jobs else 0
         # Workers start warming up (imports, fonts, CSS) while this process checks the bodies.
-        with workers.pool(project, jobs if jobs > 1 and len(todo) > jobs else 0) as pool:
-            # Bodies are checked where there is work to do: an up-to-date PDF's sources passed
+        with contextlib.nullcontext(pool) if pool is not None else workers.pool(project, count) as active:
+            # Bodies are checked where there is work to do: an up-to-date output's sources passed
             # these checks when it was built, and have not changed since.
-            checked, found = check_bodies(project, {t.slug: handouts[t.slug] for t, _ in todo})
-            problems += found
-            todo = [(t, d) for t, d in todo if t.slug in checked]
+            good = catalog.check_bodies(sorted({t.slug for t, _ in todo if t.kind != SITE}))
+            todo = [(t, d) for t, d in todo if t.kind == SITE or t.slug in good]
+            problems = stray_folders(project) + catalog.problems(slugs) + again
             progress.start(len(todo))
             for outcome in outcomes:
                 progress.done(outcome)
-            for outcome in workers.run(project, todo, pool):
+            for outcome in workers.run(project, todo, active, strict):
                 outcomes.append(outcome)
+                problems += outcome.problems
                 if outcome.entry:
                     entries[outcome.target.path] = outcome.entry
+                    changed = True
+                    for path, digest in {outcome.entry["path"]: outcome.entry["sha256"],
+                                         **(outcome.entry.get("files") or {})}.items():
+                        state.files.record(output / path, digest)
                 progress.done(outcome)
         pruned = _prune(project, entries) if prune else []
-        write_manifest(output / MANIFEST, entries)
-        write_index(project)  # output/index.html, the handout library page (pipeline/publish/library.py)
-    return Summary(outcomes, problems, time.perf_counter() - start, pruned)
+        if changed or pruned or not (output / MANIFEST).is_file():
+            write_manifest(output / MANIFEST, entries)
+        site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
+        state.save()
+    return Summary(outcomes, problems, time.perf_counter() - start, pruned, site=site)
+
+
+def _withdraw(output: Path, entries: dict[str, Any], slugs: list[str], electronic: dict[str, bool]) -> bool:
+    """Remove the HTML editions of handouts whose license no longer permits electronic use (not
+    of those that cannot be read just now: their last good files stay, as a failed PDF's do)."""
+    gone = [path for path, entry in entries.items()
+            if entry.get("kind") == HTML and entry.get("handout") in slugs and electronic.get(entry["handout"]) is False]
+    for path in gone:
+        _remove(output, entries.pop(path))
+    return bool(gone)
 
 
 def _prune(project: Project, entries: dict[str, Any]) -> list[str]:
     """Remove the outputs of handouts that are no longer in handouts/."""
     existing = set(handout_slugs(project))
-    gone = sorted(path for path, entry in entries.items() if entry.get("handout") not in existing)
+    gone = sorted(path for path, entry in entries.items()
+                  if entry.get("kind") != SITE and entry.get("handout") not in existing)
     for path in gone:
-        (project.output_dir / path).unlink(missing_ok=True)
-        del entries[path]
+        _remove(project.output_dir, entries.pop(path))
     return gone

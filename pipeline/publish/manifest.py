@@ -15,11 +15,35 @@ MANIFEST = "manifest.json"
 
 
 def read_manifest(output: Path) -> dict[str, Any]:
+    """The manifest, with only the entries that are sound: a manifest is a file anyone can edit,
+    and an entry naming a path outside output/ (or not an entry at all) would make prune delete,
+    or verify and status read, files that are not ours. An entry left out is built again."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("outputs"), dict) else {"outputs": {}}
     except (OSError, ValueError):
         return {"outputs": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
+        return {"outputs": {}}
+    data["outputs"] = {path: entry for path, entry in data["outputs"].items() if _sound(output, path, entry)}
+    return data
+
+
+def _sound(output: Path, path: str, entry: Any) -> bool:
+    files = entry.get("files", {}) if isinstance(entry, dict) else None
+    return (isinstance(entry, dict) and entry.get("path") == path and output_file(output, path) is not None
+            and isinstance(files, dict) and all(output_file(output, name) is not None for name in files))
+
+
+def output_file(output: Path, path: Any) -> Path | None:
+    """The file a manifest path names, if it is one the pipeline could have written: relative,
+    plain (no "..", no backslash) and, links followed, inside output/. None otherwise."""
+    if not isinstance(path, str) or not path or "\\" in path or "\0" in path or path.startswith("/"):
+        return None
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return None
+    root = output.resolve()
+    file = (output / path).resolve()
+    return file if file.is_relative_to(root) and file != root else None
 
 
 def write_manifest(path: Path, entries: dict[str, Any]) -> None:
@@ -37,6 +61,8 @@ def merge_manifests(paths: list[Path]) -> dict[str, Any]:
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise HandoutsError(f"{path}: not a handouts manifest ({error})") from None
         for key, entry in outputs.items():
+            if not isinstance(entry, dict):
+                raise HandoutsError(f"{path}: {key} is not a manifest entry (it is {json.dumps(entry)[:40]})")
             if key in merged and merged[key].get("sha256") != entry.get("sha256"):
                 raise HandoutsError(f"{path}: {key} differs from the one in an earlier manifest "
                                     "(were the shards built from the same sources?)")

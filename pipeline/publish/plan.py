@@ -1,54 +1,71 @@
-"""Handouts × languages × layouts → the targets to build, each with the digest of its inputs."""
+"""Handouts × languages × layouts → the targets to build (PDFs, HTML editions, the site's shared files), each with the digest of its inputs."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
+import os
+import sys
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
-from ..project.config import Project
-from ..project.layouts import Layout, load_layout
-from ..source.model import Handout
+from ..project.config import SITE_CSS, Project, web_page
+from ..project.layouts import Layout, load_layout, pdf_path
+from .state import Files, State
+
+PDF, HTML, SITE = "pdf", "html", "site"
+# Every package whose version can change an output's bytes.
+PACKAGES = ("weasyprint", "pydyf", "fonttools", "pyphen", "pypdf", "markdown-it-py", "mdit-py-plugins",
+            "jinja2", "babel", "segno", "brotli")
+CODE = Path(__file__).parent.parent
 
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    """One PDF to make: a handout in a language and a layout."""
+    """One file to make: a handout's PDF in a language and layout, its HTML edition in a language
+    (kind "html", no layout), or the site's shared files (kind "site": stylesheet, fonts, scripts)."""
 
     slug: str
     lang: str  # for a bilingual layout: the first language, whose part comes first
     layout: str
     default_layout: str
     bilingual: bool = False
+    kind: str = PDF
 
     @property
     def path(self) -> str:
         """Where it goes, relative to output/: en/vertebroplasty.pdf, en/vertebroplasty.a4.pdf,
-        bilingual/vertebroplasty.pdf."""
-        if self.bilingual:
-            return f"{self.layout}/{self.slug}.pdf"
-        suffix = "" if self.layout == self.default_layout else f".{self.layout}"
-        return f"{self.lang}/{self.slug}{suffix}.pdf"
+        bilingual/vertebroplasty.pdf, web/fever-children/en.html, web/site.css."""
+        if self.kind == HTML:
+            return web_page(self.slug, self.lang)
+        if self.kind == SITE:
+            return SITE_CSS
+        return pdf_path(self.slug, self.lang, self.layout, self.default_layout, self.bilingual)
 
 
 def plan(project: Project, slugs: list[str], langs: list[str], layouts: dict[str, Layout],
-         handouts: dict[str, Handout]) -> list[Target]:
+         languages: dict[str, list[str]], web: bool = False, electronic: dict[str, bool] | None = None) -> list[Target]:
+    """The targets of the selected handouts. `languages`: each readable handout's languages;
+    `web`: also the HTML editions of handouts whose license permits electronic use (`electronic`),
+    and then the site's shared files."""
     targets = []
+    default = project.config.layout
     for slug in slugs:
-        handout = handouts.get(slug)
-        if handout is None:
+        present = languages.get(slug)
+        if present is None:
             continue
         for lang in langs:
-            if lang not in handout.versions:
+            if lang not in present:
                 continue
+            if web and (electronic or {}).get(slug):
+                targets.append(Target(slug, lang, "", default, kind=HTML))
             for name in layouts:
                 bilingual = layouts[name].bilingual
                 if bilingual and lang != langs[0]:
                     continue  # one bilingual document per handout
-                targets.append(Target(slug, lang, name, project.config.layout, bilingual))
+                targets.append(Target(slug, lang, name, default, bilingual))
+    if any(target.kind == HTML for target in targets):
+        targets.append(Target("", "", "", default, kind=SITE))
     return targets
 
 
@@ -61,43 +78,102 @@ def in_shard(target: Target, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(target.path.encode()).hexdigest(), 16) % count == index - 1
 
 
-def _digest_files(hasher: Any, root: Path, files: Iterable[Path]) -> None:
-    for file in files:
-        hasher.update(str(file.relative_to(root)).encode() + b"\0")
-        hasher.update(file.read_bytes())
-        hasher.update(b"\0")
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
 
 
-def _code_files() -> list[Path]:
-    return sorted(Path(__file__).parent.parent.rglob("*.py"))
+def _versions(state: State) -> str:
+    """The versions of PACKAGES, looked up again only when the installed packages may have changed
+    (a folder on sys.path changed: pip adds and removes folders there)."""
+    key = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path if entry and os.path.isdir(entry)]
+    cached = state.versions
+    if cached.get("key") == key:
+        return cached["value"]
+    from importlib.metadata import PackageNotFoundError, version
+
+    def find(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    value = "\0".join([__version__, sys.version] + [find(name) for name in PACKAGES])
+    state.versions = {"key": key, "value": value}
+    return value
 
 
-def input_digest(project: Project, target: Target, layout: Layout, shared: str) -> str:
-    """Everything that can change the target's bytes: its sources, layout, fonts, code versions."""
-    hasher = hashlib.sha256(shared.encode())
-    folder = project.handouts_dir / target.slug
-    # Every file of the handout: the other languages' files matter too (the "also available in"
-    # line, bilingual documents).
-    _digest_files(hasher, project.root, sorted(p for p in folder.iterdir() if p.is_file()))
-    _digest_files(hasher, project.root, layout.files())
-    if layout.imposes:
-        _digest_files(hasher, project.root, load_layout(project.layouts_dir, layout.imposes).files())
-    hasher.update(f"{target.path}\0{target.lang}".encode())  # a bilingual PDF's order depends on its first language
-    return hasher.hexdigest()
+class Digests:
+    """The input digest of every target, from file hashes that are read only when a file's stat changed."""
+
+    def __init__(self, project: Project, state: State, layouts: dict[str, Layout]) -> None:
+        self.project = project
+        self.files: Files = state.files
+        self.layouts = layouts
+        self._folders: dict[str, list[tuple[str, str]]] = {}
+        self._layouts: dict[str, str] = {}
+        root, layouts_dir = project.root, project.layouts_dir
+        self.code = self._hash([], _files_under(CODE), CODE.parent)
+        base = self._hash([_versions(state), self.code],
+                          [root / "handouts.yml", *_files(layouts_dir / "locales")])
+        self.pdf = self._hash([base], [*_files(layouts_dir), *_files(project.fonts_dir)])
+        # The web edition: the handout as part.html prints it and the layouts it links, not the print CSS.
+        configured = [layouts_dir / name / "layout.yml" for name in project.config.layouts]
+        self.web = self._hash([base], [*_files(layouts_dir, "*.html"), *configured])
+        self.site = self._hash([_versions(state), self.code], _files(project.fonts_dir))
+        self.config = self._hash([self.code], [root / "handouts.yml"])
+
+    def _hash(self, parts: list[str], files: list[Path], root: Path | None = None) -> str:
+        """A digest of `parts` and of each file's name (relative to `root`, default the project) and content."""
+        hasher = hashlib.sha256("\0".join(parts).encode())
+        self._update(hasher, files, root or self.project.root)
+        return hasher.hexdigest()
+
+    def _update(self, hasher, files: list[Path], root: Path) -> None:
+        for file in files:
+            hasher.update(f"\0{file.relative_to(root).as_posix()}\0{self.files.sha(file)}".encode())
+
+    def folder(self, slug: str) -> list[tuple[str, str]]:
+        """(name, SHA-256) of each file in the handout's folder."""
+        if slug not in self._folders:
+            folder = self.project.handouts_dir / slug
+            self._folders[slug] = [(p.name, self.files.sha(p) or "") for p in _files(folder)]
+        return self._folders[slug]
+
+    def handout(self, slug: str) -> str:
+        """Changes when anything a handout's checked summary depends on does: its files, handouts.yml, our code."""
+        hasher = hashlib.sha256(self.config.encode())
+        for name, digest in self.folder(slug):
+            hasher.update(f"\0{name}\0{digest}".encode())
+        return hasher.hexdigest()
+
+    def _layout(self, name: str) -> str:
+        """A digest of every file of a layout (its folder)."""
+        if name not in self._layouts:
+            layout = self.layouts.get(name) or load_layout(self.project.layouts_dir, name)
+            self._layouts[name] = self._hash([name], layout.files())
+        return self._layouts[name]
+
+    def target(self, target: Target) -> str:
+        """Everything that can change the target's bytes. A PDF or page in one language reads its
+        own Markdown file, the handout's other files (handout.yml, images) and which other
+        languages exist (the "also available in" line); a bilingual PDF reads every language."""
+        if target.kind == SITE:
+            return self.site
+        hasher = hashlib.sha256((self.web if target.kind == HTML else self.pdf).encode())
+        layout = self.layouts.get(target.layout)
+        every_language = layout is not None and layout.bilingual
+        for name, digest in self.folder(target.slug):
+            own = not name.endswith(".md") or every_language or name == f"{target.lang}.md"
+            hasher.update(f"\0{name}\0{digest if own else 'present'}".encode())
+        if layout is not None:
+            hasher.update(self._layout(layout.name).encode())
+            if layout.imposes:
+                hasher.update(self._layout(layout.imposes).encode())
+        hasher.update(f"\0{target.path}\0{target.lang}".encode())  # a bilingual PDF's order depends on its first language
+        return hasher.hexdigest()
 
 
-def shared_digest(project: Project) -> str:
-    """Inputs shared by every target: config, base layout files, fonts, pipeline and WeasyPrint."""
-    from importlib.metadata import version
-
-    # Every package whose version can change a PDF's bytes.
-    packages = ("weasyprint", "pydyf", "fonttools", "pyphen", "pypdf", "markdown-it-py", "mdit-py-plugins",
-                "jinja2", "babel", "segno")
-    hasher = hashlib.sha256("\0".join([__version__] + [version(name) for name in packages]).encode())
-    shared = [project.root / "handouts.yml"]
-    shared += sorted(p for p in project.layouts_dir.iterdir() if p.is_file())
-    shared += sorted((project.layouts_dir / "locales").glob("*"))
-    shared += sorted(p for p in project.fonts_dir.iterdir() if p.is_file())
-    _digest_files(hasher, project.root, shared)
-    _digest_files(hasher, Path(__file__).parent.parent, _code_files())
-    return hasher.hexdigest()
+def _files_under(folder: Path) -> list[Path]:
+    """Our code and the templates and scripts shipped with it."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and not p.name.startswith("."))

@@ -1,6 +1,7 @@
-"""Sources + output/manifest.json → one status row per handout (for `handouts status` and the library page).
+"""Sources + output/manifest.json → one status row per handout (`handouts status`).
 
-Cheap on purpose: it reads sources and the manifest, never renders (no WeasyPrint import).
+Cheap on purpose: it never renders (no WeasyPrint import), and reads a handout's sources only
+when they changed since a build or an earlier `status` summarized them (publish/catalog.py).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 import click
+import filelock
 
-from ..checks.plain import meets, score_version
+from ..checks import reviews
 from ..checks.reviews import add_years
 from ..project.config import Project
-from ..source.model import Handout, handout_slugs, load_handout
+from ..source.model import handout_slugs
+from .budget import brief
 from .manifest import read_manifest
 
 DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
@@ -62,42 +65,76 @@ class Row:
 
 def collect(project: Project, today: dt.date | None = None, readability: bool = True) -> list[Row]:
     """One row per handout folder, sorted by slug."""
-    today = today or dt.date.today()
-    entries = read_manifest(project.output_dir)["outputs"]
+    from .catalog import Catalog
+    from .plan import Digests
+    from .state import State
+
+    today = today or reviews.today()  # the one clock reviews are judged by
+    output = project.output_dir
+    entries = read_manifest(output)["outputs"]
+    by_handout: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for path, entry in sorted(entries.items()):
+        by_handout.setdefault(entry.get("handout", ""), []).append((path, entry))
+    state = State.load(output)
+    catalog = Catalog(project, state, Digests(project, state, {}), today)
     rows = []
     for slug in handout_slugs(project):
-        handout, problems = load_handout(project, slug)
-        if handout is None:
-            errors = [str(p) for p in problems if not p.warning]
-            rows.append(Row(slug, error=errors[0] if errors else "cannot be read"))
+        record = catalog.record(slug)
+        if "error" in record:
+            rows.append(Row(slug, error=record["error"]))
             continue
-        rows.append(_row(project, handout, entries, today, readability))
+        row = _row(project, slug, record, by_handout.get(slug, []), today)
+        if readability:
+            row.readability = _readability(project, catalog, slug, record)
+        rows.append(row)
+    _keep(state, output)
     return rows
 
 
-def _row(project: Project, handout: Handout, entries: dict[str, Any], today: dt.date, readability: bool) -> Row:
-    meta = handout.meta
-    license = project.config.licenses.get(meta.license)
-    due = add_years(meta.review.date, review_interval(project))
-    row = Row(handout.slug, number=meta.number, reviewed=meta.review.date.isoformat(), review_due=due.isoformat(),
-              review=review_state(due, today), license=meta.license,
+def _keep(state: Any, output: Any) -> None:
+    """Save what this run summarized for the next one, unless a build holds the folder (it will)."""
+    if not output.is_dir():
+        return
+    try:
+        with filelock.FileLock(output / ".lock", timeout=0):
+            state.save()
+    except filelock.Timeout:
+        pass
+
+
+def _readability(project: Project, catalog: Any, slug: str, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    if "readability" not in record:
+        from ..checks.plain import meets, score_version
+
+        handout = catalog.handout(slug)
+        scores = {}
+        for lang, version in (handout.versions.items() if handout else []):
+            score = score_version(version)
+            ok, target = meets(project, score)
+            scores[lang] = {**score.to_dict(), "target": target, "meets_target": ok}
+        record["readability"] = scores
+        catalog.state.dirty = True
+    return record["readability"]
+
+
+def _row(project: Project, slug: str, record: dict[str, Any], outputs: list[tuple[str, dict[str, Any]]],
+         today: dt.date) -> Row:
+    license = project.config.licenses.get(record["license"])
+    reviewed = dt.date.fromisoformat(record["reviewed"])
+    due = add_years(reviewed, review_interval(project))
+    row = Row(slug, number=record["number"], reviewed=reviewed.isoformat(), review_due=due.isoformat(),
+              review=review_state(due, today), license=record["license"],
               electronic=bool(license and "electronic" in license.permits))
     for lang in project.config.languages:
-        version = handout.versions.get(lang)
+        version = record["versions"].get(lang)
         if version is None:
             row.translation[lang] = "missing"
             continue
         row.languages.append(lang)
-        row.titles[lang] = version.front.title
-        row.revised[lang] = version.front.revised.isoformat()
-        row.translation[lang] = "stale" if version.stale else "current"
-        if readability:
-            score = score_version(version)
-            ok, target = meets(project, score)
-            row.readability[lang] = {**score.to_dict(), "target": target, "meets_target": ok}
-    for path, entry in sorted(entries.items()):
-        if entry.get("handout") != handout.slug:
-            continue
+        row.titles[lang] = version["title"]
+        row.revised[lang] = version["revised"]
+        row.translation[lang] = "stale" if version["stale"] else "current"
+    for path, entry in outputs:
         built = None
         file = project.output_dir / path
         if file.is_file():
@@ -125,10 +162,13 @@ def table(rows: list[Row], langs: list[str]) -> list[str]:
                 f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
             scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
         builds = [o for o in row.outputs if o.get("built")]
+        pdfs = [o for o in builds if o.get("kind", "pdf") == "pdf"]
+        pages = len(builds) - len(pdfs)
         if builds:
             last = max(o["built"] for o in builds)[:16].replace("T", " ")
-            failed = [o["path"] for o in builds if not str(o.get("verify", "")).startswith("pass")]
-            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(builds)} PDF{'' if len(builds) == 1 else 's'} verified")
+            failed = [o["path"] for o in pdfs if not str(o.get("verify", "")).startswith("pass")]
+            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(pdfs)} PDF{'' if len(pdfs) == 1 else 's'} verified")
+            build += f", {pages} web page{'' if pages == 1 else 's'}" if pages else ""
         else:
             build = "not built"
         cells_by_row.append([(row.slug, None), (row.number, None), (" ".join(row.languages), None)]
@@ -139,6 +179,39 @@ def table(rows: list[Row], langs: list[str]) -> list[str]:
               for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     for cells in cells_by_row:
+        lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
+                               for (text, color), w in zip(cells, widths)).rstrip())
+    return lines
+
+
+def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[str]:
+    """Pages against budget and sheets of paper per printed copy, per handout, layout and language
+    (from the last build): over budget in red, a copy-fitted handout noted."""
+    header = ["PRINTING", "LAYOUT"] + [f"{lang.upper()} PAGES, SHEETS PER COPY" for lang in langs]
+    table: list[list[tuple[str, str | None]]] = []
+    for row in rows:
+        layouts: dict[str, dict[str, dict[str, Any]]] = {}
+        for entry in row.outputs:
+            if entry.get("built") and "sheets" in entry:
+                layouts.setdefault(entry["layout"], {})[entry["lang"]] = entry
+        for number, layout in enumerate(sorted(layouts, key=lambda name: (name != default_layout, name))):
+            cells: list[tuple[str, str | None]] = [(row.slug if number == 0 else "", None), (layout, None)]
+            for lang in langs:
+                entry = layouts[layout].get(lang)
+                if entry is None:
+                    cells.append(("-", None))
+                    continue
+                sheets = entry["sheets"]
+                text = f"{brief(entry)}" if entry.get("booklet_pages") else \
+                    f"{brief(entry)}, {sheets} sheet{'s' if sheets != 1 else ''}"
+                cells.append((text, "red" if entry.get("lines_over") else None))
+            table.append(cells)
+    if not table:
+        return []
+    widths = [max(len(text) for text, _ in [(h, None) for h in header][i:i + 1] + [r[i] for r in table])
+              for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    for cells in table:
         lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
                                for (text, color), w in zip(cells, widths)).rstrip())
     return lines

@@ -1,4 +1,4 @@
-"""Targets → rendered, verified, published PDFs, in this process or in warm worker processes."""
+"""Targets → published files (verified PDFs, HTML editions, the site's shared files), in this process or in warm worker processes."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HandoutsError, SourceError, VerifyError
+from ..errors import HandoutsError, Problem, SourceError, VerifyError
 from ..project.config import Project, load_project
-from ..project.layouts import load_layout
+from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
-from ..source.model import load_handout
+from ..source.model import Handout, load_handout, page_budget
+from .budget import booklet_fields, budget_problems, print_fields
 from .manifest import atomic_write
-from .plan import Target
+from .plan import HTML, SITE, Target
 
 
 @dataclasses.dataclass
@@ -28,6 +29,8 @@ class Outcome:
     message: str = ""
     entry: dict[str, Any] | None = None
     seconds: float = 0.0
+    # Warnings about the built PDF (its page budget), for the build's summary.
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
 
 # Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
@@ -35,72 +38,152 @@ _state: dict[str, Any] = {}
 
 
 def _worker_init(root: str) -> None:
-    project = load_project(Path(root))
     _state.clear()
-    _state["project"] = project
+    _state["project"] = load_project(Path(root))
+    _state["config"] = _config_stamp(Path(root))
     _renderer()  # fonts and CSS, once per worker
+
+
+def _config_stamp(root: Path) -> tuple[int, int]:
+    info = (root / "handouts.yml").stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def _project() -> Project:
+    """This process's project; read again when handouts.yml changed (a pool kept by watch or serve)."""
+    project: Project = _state["project"]
+    if "config" in _state:
+        stamp = _config_stamp(project.root)
+        if stamp != _state["config"]:
+            _state["project"], _state["config"] = load_project(project.root), stamp
+    return _state["project"]
 
 
 def _renderer() -> Any:
     """This process's warm renderer for the project; a new one when fonts/ changed (watch mode)."""
     from ..render.pdf import Renderer, files_signature
 
-    project = _state["project"]
+    project = _project()
     key = ("renderer", project.root)
     if key not in _state or _state[key].fonts != files_signature(project.fonts_dir):
         _state[key] = Renderer(project)
     return _state[key]
 
 
-def make_target(target: Target, digest: str) -> Outcome:
-    """Render, verify and publish one target (runs in a worker)."""
+def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
+    """Make and publish one target (runs in a worker). `strict`: a PDF over its page budget, or
+    with a nearly empty last page, fails and is not published."""
+    start = time.perf_counter()
+    found: list[Problem] = []
+    try:
+        project = _project()
+        if target.kind == SITE:
+            entry = _make_site(project, target, digest)
+        else:
+            handout, problems = load_handout(project, target.slug)
+            if handout is None:
+                raise SourceError([p for p in problems if not p.warning])
+            if target.kind == HTML:
+                entry = _make_page(project, handout, target, digest)
+            else:
+                entry, found = _make_pdf(project, handout, target, digest, strict)
+    except HandoutsError as error:
+        return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
+    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start, problems=found)
+
+
+def _describe(handout: Handout, target: Target, languages: list[str], title: str, data: bytes, digest: str) -> dict[str, Any]:
+    """The manifest entry fields every output of a handout has."""
+    return {
+        "path": target.path, "kind": target.kind, "handout": target.slug, "lang": target.lang,
+        "layout": target.layout, "languages": languages,
+        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "input_digest": digest,
+        "translation": "stale" if any(handout.versions[lang].stale for lang in languages) else "current",
+        "number": handout.meta.number, "title": title,
+        "revised": handout.versions[target.lang].front.revised.isoformat(),
+    }
+
+
+def _make_page(project: Project, handout: Handout, target: Target, digest: str) -> dict[str, Any]:
+    """A handout's HTML edition, with the images it shows copied beside it."""
+    from ..web.page import render_page
+
+    layouts = [load_layout(project.layouts_dir, name) for name in project.config.layouts]
+    page, problems = render_page(project, handout, target.lang, layouts)
+    if page is None:
+        raise SourceError([p for p in problems if not p.warning])
+    folder = target.path.rsplit("/", 1)[0]
+    files = {}
+    for image in page.images:
+        data = (handout.folder / image).read_bytes()
+        files[f"{folder}/{image}"] = hashlib.sha256(data).hexdigest()
+        atomic_write(project.output_dir / folder / image, data)
+    html = page.html.encode()
+    atomic_write(project.output_dir / target.path, html)
+    return {**_describe(handout, target, [target.lang], page.title, html, digest), "files": files}
+
+
+def _make_site(project: Project, target: Target, digest: str) -> dict[str, Any]:
+    """The files every page of the site shares."""
+    from ..web.site import site_files
+
+    files = site_files(project)
+    main = files.pop(target.path)
+    for name, data in files.items():
+        atomic_write(project.output_dir / name, data)
+    atomic_write(project.output_dir / target.path, main)
+    return {"path": target.path, "kind": SITE, "sha256": hashlib.sha256(main).hexdigest(), "bytes": len(main),
+            "input_digest": digest, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+
+
+def _make_pdf(project: Project, handout: Handout, target: Target, digest: str,
+              strict: bool) -> tuple[dict[str, Any], list[Problem]]:
+    """Render, verify and publish one PDF; the page-budget warnings about it."""
+    from ..render.fit import Goal
     from ..render.html import render_html
     from ..render.impose import impose, saddle_stitch_order
     from ..verify import Expect, verify_pdf
 
-    start = time.perf_counter()
-    project: Project = _state["project"]
     out = project.output_dir / target.path
     identifier = bytes.fromhex(digest[:32])  # the PDF /ID: equal inputs, equal bytes
-    try:
-        handout, problems = load_handout(project, target.slug)
-        if handout is None:
-            raise SourceError([p for p in problems if not p.warning])
-        layout = load_layout(project.layouts_dir, target.layout)
-        # A booklet is the letter edition, imposed: render that layout first.
-        render_layout = load_layout(project.layouts_dir, layout.imposes) if layout.imposes else layout
-        rendered, problems = render_html(project, handout, target.lang, render_layout)
-        if rendered is None:
-            raise SourceError([p for p in problems if not p.warning])
-        source = handout.versions[target.lang].file
-        pdf = _renderer().render(rendered.html, render_layout, handout.folder, source, identifier)
-        expect = Expect.of(rendered)
-        report = verify_pdf(pdf, expect, project.fonts_dir, target.path)
-        if not report.ok:
-            kept = " (the previous file is kept)" if out.exists() else ""
-            raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
-                                + "\n    ".join(report.findings))
-        if layout.imposes:
-            accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
-            pdf = impose(pdf, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
-                path=f"output/{accessible}"), identifier)
-        atomic_write(out, pdf)
-    except HandoutsError as error:
-        return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
-    entry = {
-        "path": target.path, "handout": target.slug, "lang": target.lang, "layout": target.layout,
-        "languages": [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else []),
-        "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf),
-        "pages": len(saddle_stitch_order(report.pages)) if layout.imposes else report.pages,
-        "input_digest": digest, "pdfua": layout.pdfua,
+    layout = load_layout(project.layouts_dir, target.layout)
+    # A booklet is another layout's pages, imposed: render that layout first.
+    render_layout = load_layout(project.layouts_dir, layout.imposes) if layout.imposes else layout
+    rendered, problems = render_html(project, handout, target.lang, render_layout)
+    if rendered is None:
+        raise SourceError([p for p in problems if not p.warning])
+    source = handout.versions[target.lang].file
+    budget = page_budget(project, handout, render_layout.name)
+    typeset = _renderer().typeset(rendered.html, render_layout, handout.folder, source, identifier,
+                                 Goal(budget, project.config.last_page_fill))
+    pdf = typeset.pdf
+    report = verify_pdf(pdf, Expect.of(rendered), project.fonts_dir, target.path)
+    if not report.ok:
+        kept = " (the previous file is kept)" if out.exists() else ""
+        raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
+                            + "\n    ".join(report.findings))
+    printing = print_fields(typeset.pages, render_layout.duplex, budget, typeset.fill, typeset.steps)
+    # A booklet's pages are reported once, by the target of the layout they are made in.
+    found = [] if layout.imposes else budget_problems(project, handout, target.lang, target.layout, printing)
+    if strict and found:
+        kept = " (the previous file is kept)" if out.exists() else ""
+        raise HandoutsError(f"not published{kept}, --strict: " + "; ".join(str(p) for p in found))
+    if layout.imposes:
+        accessible = Target(target.slug, target.lang, layout.imposes, target.default_layout).path
+        width, height = PAPERS[layout.sheet_paper(project.paper)][1]
+        sheet = (height, width) if layout.orientation == "landscape" else (width, height)
+        pdf = impose(pdf, sheet, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
+            path=f"output/{accessible}"), identifier)
+        printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
+    atomic_write(out, pdf)
+    languages = [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else [])
+    return {
+        **_describe(handout, target, languages, rendered.title, pdf, digest),
+        **printing,
+        "pdfua": layout.pdfua,
         # A print-only edition is verified before imposition: the result says so.
         "verify": "pass" if layout.pdfua else f"pass before imposition ({layout.imposes})",
-        "translation": "stale" if any(v.stale for v in handout.versions.values()
-                                      if v.lang == target.lang or layout.bilingual) else "current",
-        "number": handout.meta.number, "title": rendered.title,
-        "revised": handout.versions[target.lang].front.revised.isoformat(),
-    }
-    return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start)
+    }, found
 
 
 @contextlib.contextmanager
@@ -122,13 +205,14 @@ def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoo
 
 
 def run(project: Project, todo: list[tuple[Target, str]],
-         pool: concurrent.futures.ProcessPoolExecutor | None) -> Iterable[Outcome]:
+         pool: concurrent.futures.ProcessPoolExecutor | None, strict: bool = False) -> Iterable[Outcome]:
     if pool is None:
         _state["project"] = project
+        _state.pop("config", None)
         for target, digest in todo:
-            yield make_target(target, digest)
+            yield make_target(target, digest, strict)
         return
-    futures = [pool.submit(make_target, target, digest) for target, digest in todo]
+    futures = [pool.submit(make_target, target, digest, strict) for target, digest in todo]
     for future in concurrent.futures.as_completed(futures):
         yield future.result()
 

@@ -12,7 +12,7 @@ import markupsafe
 
 from ..errors import Problem
 from ..project.config import Project
-from ..project.layouts import Layout
+from ..project.layouts import PAPERS, Layout
 from ..project.locales import LANG_TAGS, labels, long_date
 from ..source.markdown import parse_body
 from ..source.model import Handout
@@ -85,12 +85,12 @@ def qr_svg(url: str, title: str) -> markupsafe.Markup:
 
 
 def _qr(project: Project, handout: Handout, lang: str, text: dict[str, str]) -> dict[str, Any] | None:
-    """The handout's web page as a QR code and address, when handouts.yml gives web_url and the
-    handout's license permits electronic use."""
+    """The handout's web page as a QR code and address, when handouts.yml gives site_url (the HTML
+    edition on the library site) or web_url, and the handout's license permits electronic use."""
     config = project.config
-    if not config.web_url or "electronic" not in config.licenses[handout.meta.license].permits:
+    url = config.page_url(handout.slug, lang)
+    if not url or "electronic" not in config.licenses[handout.meta.license].permits:
         return None
-    url = config.web_url.format(slug=handout.slug, lang=lang)
     return {"url": url, "svg": qr_svg(url, text["qr_alt"]), "label": text["qr_label"],
             "link_title": text["link_website"].format(text=typography.apply(handout.versions[lang].front.title, lang,
                                                                     config.typography.fr))}
@@ -201,5 +201,6 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
         parts += [(text, page.lang) for text in (page.title, page.about["copyright"], page.about["notice"])]
     template = environment(project.layouts_dir).get_template(f"{layout.name}/{layout.template}")
     title = " / ".join(page.title for page in pages)
-    return Rendered(template.render(page=first, pages=pages, layout=layout), title, lang,
+    paper = PAPERS[layout.sheet_paper(project.paper)][0]
+    return Rendered(template.render(page=first, pages=pages, layout=layout, paper=paper), title, lang,
                     first.about["copyright"], first.about["notice"], parts), problems

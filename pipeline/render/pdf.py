@@ -1,7 +1,9 @@
-"""HTML → PDF/UA-1 with WeasyPrint, sandboxed: only project files, only project fonts."""
+"""HTML → PDF/UA-1 with WeasyPrint, sandboxed (only project files, only project fonts), copy-fitted
+to its page budget in bounded steps, with the print dialog's duplex setting."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -13,6 +15,11 @@ from typing import Any
 from ..errors import RenderError
 from ..project.config import Project
 from ..project.layouts import Layout
+from .fit import Fill, Goal
+
+# The print dialog's starting point for each layout.yml `duplex:` (PDF 1.7 ViewerPreferences).
+DUPLEX = {"long-edge": "/DuplexFlipLongEdge", "short-edge": "/DuplexFlipShortEdge", "none": "/Simplex"}
+_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 
 _FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -53,8 +60,36 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
+@dataclasses.dataclass(frozen=True)
+class Typeset:
+    """A rendered handout: the PDF, how full its pages are, the copy-fitting steps it took and how
+    many layouts it cost (1, or more when copy-fitting was tried)."""
+
+    pdf: bytes
+    fill: Fill
+    steps: tuple[str, ...] = ()
+    layouts: int = 1
+
+    @property
+    def pages(self) -> int:
+        return self.fill.pages
+
+
+def _print_preferences(duplex: str, pages: int) -> Any:
+    """A WeasyPrint finisher: the duplex setting joins WeasyPrint's own ViewerPreferences
+    (DisplayDocTitle), in the catalog it writes."""
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+        preferences["Duplex"] = DUPLEX["none" if pages == 1 else duplex]
+        pdf.catalog["ViewerPreferences"] = preferences
+
+    return finish
+
+
 class Renderer:
-    """Warm WeasyPrint state for one project: font configuration, parsed layout CSS, fetcher."""
+    """Warm WeasyPrint state for one project: font configuration, parsed layout CSS, fetchers."""
 
     def __init__(self, project: Project) -> None:
         _only_project_fonts(project.fonts_dir)
@@ -68,35 +103,56 @@ class Renderer:
         self.project = project
         self.font_config = FontConfiguration()
         self.fetcher = SandboxFetcher(project)
+        # Layouts for copiers get their pictures in greys, converted as they are read.
+        self.grey_fetcher = SandboxFetcher(project, greyscale=True)
         self.fonts = files_signature(project.fonts_dir)
         self._css: dict[tuple[str, tuple], list[Any]] = {}
 
-    def stylesheets(self, layout: Layout) -> list[Any]:
-        """The layout's parsed CSS, parsed again when any CSS under layouts/ changed (watch mode)."""
+    def stylesheets(self, layout: Layout, steps: tuple[str, ...] = ()) -> list[Any]:
+        """The layout's parsed CSS (then each copy-fitting step's), parsed again when any CSS under
+        layouts/ changed (watch mode)."""
         from weasyprint import CSS
 
         key = (layout.name, files_signature(self.project.layouts_dir, "*.css"))
         if key not in self._css:
             self._css = {k: v for k, v in self._css.items() if k[0] != layout.name}
-            self._css[key] = [
-                CSS(url=(layout.folder / name).resolve().as_uri(), url_fetcher=self.fetcher,
-                    font_config=self.font_config)
-                for name in layout.stylesheets]
-        return self._css[key]
+            files = [layout.folder / name for name in layout.stylesheets] + [layout.fit_file(s) for s in layout.fit]
+            self._css[key] = [CSS(url=file.resolve().as_uri(), url_fetcher=self.fetcher, font_config=self.font_config)
+                              for file in files]
+        own = len(layout.stylesheets)
+        return self._css[key][:own] + [self._css[key][own + layout.fit.index(step)] for step in steps]
 
     def render(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes) -> bytes:
-        """Render one document; any WeasyPrint error, refused resource or foreign glyph fails it."""
-        from weasyprint import HTML
+        """The PDF of one document, as it comes (no page budget)."""
+        return self.typeset(html, layout, base, source, identifier).pdf
+
+    def measure(self, html: str, layout: Layout, base: Path) -> Fill:
+        """How full the pages of one document would be, without copy-fitting: laid out, no PDF written."""
+        from .fit import measure
+
+        return measure(self._layout(html, layout, base, ()))
+
+    def typeset(self, html: str, layout: Layout, base: Path, source: Path, identifier: bytes,
+                goal: Goal | None = None) -> Typeset:
+        """Render one document; any WeasyPrint error, refused resource or foreign glyph fails it.
+
+        With a `goal`, a document one page over budget or with a nearly empty last page is laid
+        out again with the layout's copy-fitting steps (layout.yml `fit:`); the fewest steps that
+        save a page are kept, or none."""
         from weasyprint.urls import FatalURLFetchingError
+
+        from .fit import measure
 
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         try:
-            stylesheets = self.stylesheets(layout)
-            document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=self.fetcher)
-            pdf = document.write_pdf(stylesheets=stylesheets, font_config=self.font_config,
-                                     pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+            document = self._layout(html, layout, base, ())
+            fill, steps, layouts = measure(document), (), 1
+            if goal is not None and layout.fit and fill.wants_fit(goal):
+                document, fill, steps, layouts = self._fit(html, layout, base, document, fill)
+            pdf = document.write_pdf(finisher=_print_preferences(layout.duplex, fill.pages),
+                                     pdf_identifier=identifier, **_OPTIONS)
         except FatalURLFetchingError as error:
             raise RenderError(f"{source}: {error}") from None
         finally:
@@ -105,4 +161,28 @@ class Renderer:
                                       if r.levelno >= logging.ERROR or ".notdef glyph" in r.getMessage()))
         if problems:
             raise RenderError(f"{source}: " + "; ".join(problems))
-        return pdf
+        return Typeset(pdf, fill, steps, layouts)
+
+    def _layout(self, html: str, layout: Layout, base: Path, steps: tuple[str, ...]) -> Any:
+        from weasyprint import HTML
+
+        fetcher = self.grey_fetcher if layout.pictures == "greyscale" else self.fetcher
+        document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        return document.render(stylesheets=self.stylesheets(layout, steps), font_config=self.font_config, **_OPTIONS)
+
+    def _fit(self, html: str, layout: Layout, base: Path, document: Any,
+             fill: Fill) -> tuple[Any, Fill, tuple[str, ...], int]:
+        """Every step at once first: when even that saves no page, one extra layout was the whole
+        cost. Otherwise the shortest run of steps that saves the page."""
+        from .fit import measure
+
+        tightest = self._layout(html, layout, base, layout.fit)
+        tightest_fill = measure(tightest)
+        if tightest_fill.pages >= fill.pages:
+            return document, fill, (), 2
+        for count in range(1, len(layout.fit)):
+            trial = self._layout(html, layout, base, layout.fit[:count])
+            trial_fill = measure(trial)
+            if trial_fill.pages < fill.pages:
+                return trial, trial_fill, layout.fit[:count], 2 + count
+        return tightest, tightest_fill, layout.fit, 1 + len(layout.fit)

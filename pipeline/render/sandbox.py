@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..project.config import Project
+from .greyscale import PictureError, greyscale
 
 
 _LOGGER = logging.getLogger("weasyprint")
@@ -22,12 +23,26 @@ def _refused(message: str) -> FatalURLFetchingError:
     return FatalURLFetchingError(message)
 
 
-class SandboxFetcher(URLFetcher):
-    """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes."""
+class _Read(URLFetcherResponse):
+    """A response with no file behind it. For a file: URL WeasyPrint would otherwise embed a raster
+    image by reading the file again when it writes the PDF, not the bytes the fetcher handed over
+    (the greys of a photocopy, or a file changed in between)."""
 
-    def __init__(self, project: Project) -> None:
+    @property
+    def path(self) -> None:
+        return None
+
+
+class SandboxFetcher(URLFetcher):
+    """Refuses the network, `file:` outside the project's folders, `..` and symlink escapes.
+
+    `greyscale`: every picture is handed over in greys (a layout for copiers), converted in
+    memory as it is read, so nothing is written and no colour copy is cached."""
+
+    def __init__(self, project: Project, greyscale: bool = False) -> None:
         super().__init__(allow_redirects=False, fail_on_errors=True)
         self.allowed = [project.handouts_dir.resolve(), project.layouts_dir.resolve(), project.fonts_dir.resolve()]
+        self.greyscale = greyscale
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -46,4 +61,9 @@ class SandboxFetcher(URLFetcher):
         except OSError as error:
             raise _refused(f'cannot read "{raw}": {error.strerror}') from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
+        if self.greyscale:
+            try:
+                body, mime = greyscale(body, mime)
+            except PictureError as error:
+                raise _refused(f'cannot print "{raw}" in greys: {error}') from None
+        return _Read(url, body, {"Content-Type": mime})

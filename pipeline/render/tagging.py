@@ -22,6 +22,8 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import stream as wp_stream
 from weasyprint.pdf import tags as wp_tags
 
+from ..errors import RenderError
+
 WEASYPRINT_VERSION = "70.0"
 
 # Artifacts of the page being drawn or tagged: id(box) -> artifact property list (or None).
@@ -33,9 +35,6 @@ _origins: dict[int, Any] = {}
 _headers_seen: dict[int, Any] = {}
 # Each page's artifacts, found when it is drawn and reused when it is tagged.
 _pages: dict[int, dict[int, pydyf.Dictionary | None]] = {}
-
-_SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
-
 
 def _is_decorative(box: Any) -> bool:
     element = box.element
@@ -121,6 +120,8 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
         return
     if isinstance(box, boxes.MarginBox) or id(box) in _artifacts.get({}):
         return  # artifacts have no structure element and no ParentTree entry
+    if box.element_tag == "table" and isinstance(box, boxes.ParentBox):  # the table's wrapper box
+        _settle_scopes(box)
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         if box.element is not None and box.element_tag not in ("html", "body"):
             _decorate(box, element)
@@ -193,6 +194,20 @@ def _object(pdf: Any, reference: bytes) -> Any:
     return pdf.objects[int(reference.split()[0])]
 
 
+def _settle_scopes(table: boxes.ParentBox) -> None:
+    """Give every TH a scope of "col" or "row" before WeasyPrint links each cell to its headers.
+
+    WeasyPrint takes any TH that is not scope="row" as a column header; a TH without a scope in
+    a body row heads its row. Settled here, /Scope and each TD's /Headers agree."""
+    for group in table.descendants():
+        for row in group.children if isinstance(group, boxes.TableRowGroupBox) else ():
+            for cell in row.children:
+                if cell.element is not None and cell.element_tag == "th":
+                    scope = (cell.element.get("scope") or "").lower()
+                    is_row = scope in ("row", "rowgroup") or (not scope and not group.is_header)
+                    cell.element.set("scope", "row" if is_row else "col")
+
+
 def _decorate(box: Any, element: pydyf.Dictionary) -> None:
     """Add what WeasyPrint leaves out of a box's own structure element."""
     lang = box.element.get("lang")
@@ -202,11 +217,7 @@ def _decorate(box: Any, element: pydyf.Dictionary) -> None:
         # An empty corner header heads nothing: it is a plain cell.
         element["S"] = "/TD"
     elif element["S"] == "/TH":
-        scope = _SCOPES.get((box.element.get("scope") or "").lower())
-        if scope is None:
-            # Without a scope attribute, a header in the header row heads its column.
-            scope = "/Column" if box.element.getparent().getparent().tag == "thead" else "/Row"
-        element["A"]["Scope"] = scope
+        element["A"]["Scope"] = "/Row" if box.element.get("scope") == "row" else "/Column"  # settled above
 
 
 def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> None:
@@ -317,8 +328,9 @@ _original_add_tags = wp_pdf.add_tags
 def install() -> None:
     """Hook the repairs into WeasyPrint (idempotent)."""
     if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise RuntimeError(f"pipeline.tagging is written for WeasyPrint {WEASYPRINT_VERSION}, "
-                           f"not {weasyprint.__version__}: re-check it before changing the pin")
+        raise RenderError(f"pipeline/render/tagging.py is written for WeasyPrint {WEASYPRINT_VERSION}, not "
+                          f"{weasyprint.__version__} (run `make setup` to install the pinned version; re-check "
+                          "the repairs before changing the pin)")
     wp_document.draw_page = _draw_page
     wp_stream.Stream.marked = _marked
     wp_tags._build_box_tree = _build_box_tree

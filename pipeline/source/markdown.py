@@ -1,4 +1,4 @@
-"""Markdown body → checked token stream with its structure counted (markdown-it-py, raw HTML refused)."""
+"""Markdown body → checked token stream (markdown-it-py, raw HTML refused)."""
 
 from __future__ import annotations
 
@@ -22,14 +22,10 @@ LINK_SCHEMES = ("http", "https", "tel", "mailto")
 
 @dataclasses.dataclass
 class Parsed:
-    """A language version's body as checked tokens, with the counts compared across languages."""
+    """A language version's body as checked tokens."""
 
     lang: str
     tokens: list[Token]
-    sections: int = 0
-    callouts: int = 0
-    images: int = 0
-    tables: int = 0
 
 
 @functools.cache
@@ -86,15 +82,11 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
                 problem(f"heading level jumps from h{last_heading} to h{level}",
                         f"use {'#' * (last_heading + 1)} here")
             last_heading = level
-            body.sections += 1
-        elif token.type == "container_callout_open":
-            body.callouts += 1
         elif token.type == "table_open":
-            body.tables += 1
             if not _table_has_header(tokens, position):
                 problem("this table has an empty header row", "give every column a heading")
         elif token.type == "inline":
-            _check_inline(token, handout, problem, body)
+            _check_inline(token, handout, problem)
     if any(not p.warning for p in problems):
         return None, problems
     return body, problems
@@ -109,7 +101,7 @@ def _table_has_header(tokens: list[Token], start: int) -> bool:
     return False
 
 
-def _check_inline(token: Token, handout: Handout, problem, body: Parsed) -> None:
+def _check_inline(token: Token, handout: Handout, problem) -> None:
     children = token.children or []
     reported_html = False
     for index, child in enumerate(children):
@@ -132,7 +124,6 @@ def _check_inline(token: Token, handout: Handout, problem, body: Parsed) -> None
                 problem(f'link "{href}" is not a web address, phone number or email',
                         "use https://..., tel:811 or mailto:...")
         elif child.type == "image":
-            body.images += 1
             src = unquote(str(child.attrGet("src") or ""))  # markdown-it percent-encodes é and spaces
             if src not in handout.meta.images and (urlsplit(src).scheme or src.startswith("//")):
                 problem(f'image "{src}" is on the internet: handouts may only use image files in their own folder',

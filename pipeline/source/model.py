@@ -5,15 +5,31 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
 from ..errors import Problem
 from ..project.config import Project
 from ..project.files import YamlDoc, parse_yaml, read_text
 from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
+from ..project.layouts import available
 from ..project.schema import Date, Localized, Strict, Text, localized_gaps, validate
+
+# `pages: 2` in handout.yml: the budget in the default layout, stored under this key.
+DEFAULT_LAYOUT = ""
+
+
+def _pages(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {DEFAULT_LAYOUT: value}
+    if not isinstance(value, dict):
+        raise PydanticCustomError("pages", "should be a number of pages, or 'layout: pages' lines")
+    return value
+
+
+Pages = Annotated[dict[str, pydantic.PositiveInt], pydantic.BeforeValidator(_pages)]
 
 
 class Review(Strict):
@@ -55,6 +71,9 @@ class HandoutMeta(Strict):
     images: dict[str, Image] = {}
     # A language that is deliberately not provided, with the reason, e.g. {fr: "translation ordered 2026-11"}.
     missing: Localized = {}
+    # Page budget: `2` (the default layout) or per layout, {letter: 2, large-print: 6}; layouts
+    # not named here keep handouts.yml's page_budget.
+    pages: Pages = {}
 
 
 class FrontMatter(Strict):
@@ -118,11 +137,42 @@ def read_markdown(path: Path, display: Path) -> tuple[MarkdownSource | None, lis
     return MarkdownSource(display, front, text[match.end():], body_line), problems
 
 
+# A handout's name is its folder's and its files' (fever-children.pdf, web/fever-children/).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MAX_SLUG = 60
+SLUG_RULE = "lowercase letters, digits and single hyphens, at most 60 characters (fever-children)"
+
+
+def valid_slug(slug: str) -> bool:
+    return bool(SLUG.match(slug)) and len(slug) <= MAX_SLUG
+
+
 def handout_slugs(project: Project) -> list[str]:
-    """Every folder in handouts/ that holds a handout.yml, sorted."""
+    """Every handout in handouts/, sorted: a real folder (not a link) with a valid name and a handout.yml."""
     if not project.handouts_dir.is_dir():
         return []
-    return sorted(p.name for p in project.handouts_dir.iterdir() if (p / "handout.yml").is_file())
+    return sorted(p.name for p in project.handouts_dir.iterdir()
+                  if valid_slug(p.name) and not p.is_symlink() and (p / "handout.yml").is_file())
+
+
+def stray_folders(project: Project) -> list[Problem]:
+    """Warnings for what in handouts/ looks like a handout but is not built: a symbolic link (it
+    would read files from elsewhere, or build a handout twice) or a folder with an invalid name.
+    Hidden entries (.git, ..backup) are not handouts and are passed over."""
+    if not project.handouts_dir.is_dir():
+        return []
+    problems = []
+    for path in sorted(project.handouts_dir.iterdir()):
+        display = Path("handouts") / path.name
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            problems.append(Problem(display, "is a symbolic link: it is not built", warning=True,
+                                    hint="a build reads only files inside the project: copy the handout's folder here"))
+        elif (path / "handout.yml").is_file() and not valid_slug(path.name):
+            problems.append(Problem(display, "is not a valid handout name: it is not built", warning=True,
+                                    hint=f"rename the folder: {SLUG_RULE}"))
+    return problems
 
 
 def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Problem]]:
@@ -130,6 +180,11 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
     folder = project.handouts_dir / slug
     rel = Path("handouts") / slug
     meta_file = rel / "handout.yml"
+    if not valid_slug(slug):
+        return None, [Problem(rel, "is not a valid handout name", hint=f"a handout's name is {SLUG_RULE}")]
+    if folder.is_symlink():
+        return None, [Problem(rel, "is a symbolic link", hint="a build reads only files inside the project: "
+                                                             "copy the handout's folder here")]
     if not (folder / "handout.yml").is_file():
         return None, [Problem(meta_file, "not found", hint=f"is '{slug}' the right handout name? see 'handouts status'")]
     problems: list[Problem] = []
@@ -175,8 +230,24 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
     return Handout(slug, folder, meta, versions, doc), problems
 
 
+def page_budget(project: Project, handout: Handout, layout: str) -> int | None:
+    """How many pages `handout` may fill in `layout`: its own `pages:`, else handouts.yml's."""
+    own = handout.meta.pages
+    if layout in own:
+        return own[layout]
+    if layout == project.config.layout and DEFAULT_LAYOUT in own:
+        return own[DEFAULT_LAYOUT]
+    return project.config.page_budget.get(layout)
+
+
 def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[Problem]:
     problems = []
+    known = available(project.layouts_dir)
+    for name in meta.pages:
+        if name != DEFAULT_LAYOUT and name not in known:
+            line, column = doc.mark(("pages", name))
+            problems.append(Problem(doc.file, f'there is no layout "{name}" in layouts/', line, column,
+                                    f"pages.{name}", hint=f"use one of: {', '.join(known)}"))
     if meta.license not in project.config.licenses:
         line, column = doc.mark(("license",))
         known = ", ".join(project.config.licenses)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import string
 from pathlib import Path
 
 from ..errors import HandoutsError
 from ..project.config import Project
+from .model import SLUG_RULE, valid_slug
 
 SCAFFOLD = Path(__file__).parent / "templates"
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def check_slug(slug: str) -> None:
-    if not SLUG.match(slug) or len(slug) > 60:
-        raise HandoutsError(f'"{slug}" cannot be a handout name: use lowercase letters, digits and single hyphens, '
-                            "like fever-children (at most 60 characters)")
+    if not valid_slug(slug):
+        raise HandoutsError(f'"{slug}" cannot be a handout name: use {SLUG_RULE}')
 
 
 def new_handout(project: Project, slug: str, today: dt.date | None = None) -> list[Path]:

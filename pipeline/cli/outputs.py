@@ -1,4 +1,4 @@
-"""The `handouts` command line: a thin click group over the pipeline."""
+"""Commands on the outputs: build, manifest merge, verify, status and watch."""
 
 from __future__ import annotations
 
@@ -9,81 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import Problem, SourceError
-from .project.config import Project, find_root, load_project
-
-ALL = "all"
-
-
-def _project(path: Path | None) -> Project:
-    return load_project(find_root((path or Path.cwd()).resolve()))
-
-
-def _print_problems(problems: list[Problem], strict: bool) -> tuple[int, int]:
-    errors = warnings = 0
-    for problem in problems:
-        if problem.warning and not strict:
-            warnings += 1
-            click.secho(f"warning: {problem}", fg="yellow", err=True)
-        else:
-            errors += 1
-            click.secho(f"error: {problem}", fg="red", err=True)
-    return errors, warnings
-
-
-project_option = click.option("--project", "project_path", type=click.Path(file_okay=False, path_type=Path),
-                              help="The project folder (default: the nearest folder with a handouts.yml).")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="handouts")
-def main() -> None:
-    """Build accessible PDF/UA-1 patient handouts, in English and French, from Markdown sources.
-
-    \b
-    A project holds:
-      handouts.yml            organization, contacts, licenses, languages, default layout
-      handouts/SLUG/          handout.yml, en.md, fr.md and the handout's images
-      layouts/NAME/           a print layout: layout.yml, template.html, style.css
-      fonts/                  the only fonts a PDF may use
-    PDFs go to output/LANG/SLUG.pdf (other layouts: output/LANG/SLUG.LAYOUT.pdf),
-    described in output/manifest.json.
-
-    \b
-    Typical use:
-      handouts check          find mistakes in the sources, without rendering
-      handouts build          build every handout in every language
-      handouts verify output/en/vertebroplasty.pdf
-    """
-
-
-@main.command()
-@click.argument("slugs", nargs=-1)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@project_option
-def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> None:
-    """Check the sources of every handout (or only SLUGS) without rendering anything."""
-    from .checks.run import check_all
-    from .source.model import handout_slugs
-
-    try:
-        project = _project(project_path)
-        selected = list(slugs) or handout_slugs(project)
-        checked = check_all(project, selected)
-    except SourceError as error:  # handouts.yml or the layout: nothing else can be checked
-        errors, _ = _print_problems(error.problems, strict)
-        click.echo(f"Checked 0 handout(s): {errors} error(s).")
-        raise SystemExit(1) from None
-    for review in checked.reviews:
-        for version in review.versions:
-            click.echo(version.line())
-        for note in review.notes:
-            click.echo(f"note: {note}", err=True)
-    errors, warnings = _print_problems(checked.problems, strict)
-    click.echo(f"Checked {len(selected)} handout(s): {errors} error(s), {warnings} warning(s).")
-    if errors:
-        raise SystemExit(1)
+from ..project.config import Project, find_root
+from .group import ALL, _print_problems, _project, main, project_option
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -115,8 +42,11 @@ class _Printer:
         if outcome.status == "failed":
             self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
         elif outcome.status == "built":
+            from ..publish.budget import describe
+
             entry = outcome.entry or {}
-            self._line(f"built    {target.path}  ({entry.get('pages')} pages, {entry.get('bytes', 0) / 1024:.0f} KB, "
+            what = f"{describe(entry)}; " if "pages" in entry else ""  # an HTML edition has no pages
+            self._line(f"built    {target.path}  ({what}{entry.get('bytes', 0) / 1024:.0f} KB, "
                        f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
         elif not self.terminal:
             self._line(f"skipped  {target.path}  (up to date)")
@@ -138,8 +68,8 @@ class _Printer:
 @click.argument("slugs", nargs=-1)
 @click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only this language (repeatable): en, fr.")
 @click.option("--layout", "layouts", multiple=True, metavar="NAME",
-              help="Layout to build (repeatable, or 'all'); default: handouts.yml's 'layouts'. "
-                   "See 'handouts layouts'.")
+              help="Layout to build (repeatable, or 'all'); 'web' is the HTML edition. Default: "
+                   "handouts.yml's 'layouts' and web. See 'handouts layouts'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
@@ -147,14 +77,16 @@ class _Printer:
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Build only shard K of N of the plan (split a large corpus across CI runners; "
                    "join their manifests with 'handouts manifest merge').")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors; if any handout has a problem, build nothing.")
 @project_option
 def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ...], jobs: int | None,
           force: bool, prune: bool, shard: tuple[int, int] | None, strict: bool, project_path: Path | None) -> None:
     """Build PDFs of every handout (or only SLUGS) into output/.
 
     \b
-    Every source is checked first; a handout with errors is not built, the others are.
+    Every source is checked first; a handout with errors is not built, the others are
+    (with --strict: nothing is built while any handout has an error or a warning).
     Each PDF is verified before it is published; one that fails is not written and the
     previous good one stays. Up-to-date PDFs are skipped (see --force): a PDF is up to
     date when none of its inputs changed (sources, images, handouts.yml, layout, fonts,
@@ -165,9 +97,9 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     output/bilingual/SLUG.pdf, output/manifest.json, output/index.html.
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
-    from .project.layouts import available
-    from .publish.build import build as run_build
-    from .source.model import handout_slugs
+    from ..project.layouts import available
+    from ..publish.build import WEB, build as run_build
+    from ..source.model import handout_slugs
 
     project = _project(project_path)
     known = handout_slugs(project)
@@ -179,9 +111,13 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if lang not in project.config.languages:
             raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
                                      param_hint="--lang")
-    names = list(layouts) or list(project.config.layouts)
+    names = list(layouts) or [*project.config.layouts, WEB]
     if ALL in names:
-        names = available(project.layouts_dir)
+        names = [*available(project.layouts_dir), WEB]
+    for name in names:
+        if name not in (*available(project.layouts_dir), WEB):
+            raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
+                                     "HTML edition)", param_hint="--layout")
     printer = _Printer()
     try:
         summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
@@ -207,18 +143,37 @@ def manifest() -> None:
               help="Where to write the merged manifest (default: the project's output/manifest.json).")
 @project_option
 def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_path: Path | None) -> None:
-    """Merge the manifests of shards built with 'handouts build --shard K/N' into one."""
+    """Merge the manifests of shards built with 'handouts build --shard K/N' into one.
+
+    Into the project's output/manifest.json (the default), it also writes the library site
+    (index pages, sitemap.xml, web-files.txt) from the merged manifest: copy every shard's
+    output/ into output/ first.
+    """
     import filelock
 
-    from .publish.manifest import merge_manifests, write_manifest
+    from ..publish.manifest import merge_manifests, write_manifest
+
+    from ..publish.library import write_index
 
     merged = merge_manifests(list(manifests))
-    if output is None:
-        output = _project(project_path).output_dir / "manifest.json"
+    project = _project(project_path) if output is None else None
+    if project is not None:
+        output = project.output_dir / "manifest.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     with filelock.FileLock(output.parent / ".lock"):
         write_manifest(output, merged)
+        if project is not None:  # the project's own output/: its library site, from the merged manifest
+            write_index(project)
     click.echo(f"{output}: {len(merged)} outputs from {len(manifests)} manifests")
+    if project is not None:
+        click.echo(f"wrote the library site from it: {', '.join(_site_pages(project))}")
+
+
+def _site_pages(project: Project) -> list[str]:
+    from ..project.config import library_page
+
+    pages = [library_page(project.config.languages, lang) for lang in project.config.languages]
+    return pages + (["sitemap.xml"] if project.config.site_url else []) + ["web-files.txt"]
 
 
 @main.command()
@@ -231,9 +186,9 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
     A PDF listed in output/manifest.json is also checked against its source: title, language,
     copyright line, permission notice and text in another language.
     """
-    from .publish.manifest import read_manifest
-    from .publish.workers import expectation
-    from .verify import verify_pdf
+    from ..publish.manifest import read_manifest
+    from ..publish.workers import expectation
+    from ..verify import verify_pdf
 
     project = _project(project_path)
     entries = read_manifest(project.output_dir)["outputs"]
@@ -266,12 +221,14 @@ def verify(pdfs: tuple[Path, ...], as_json: bool, project_path: Path | None) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @project_option
 def status(as_json: bool, project_path: Path | None) -> None:
-    """Show every handout: languages, revisions, translation, review due, readability, last build.
+    """Show every handout: languages, revisions, translation, review due, readability, last build;
+    then, per layout, the pages against the page budget and the sheets of paper each printed
+    copy takes (double-sided; a booklet's sheets are folded).
 
     A review is due a number of years after the handout's review.date (handouts.yml's
     'review_interval_years', default 3); overdue reviews are shown in red.
     """
-    from .publish.status import collect, table
+    from ..publish.status import collect, print_table, table
 
     project = _project(project_path)
     rows = collect(project)
@@ -280,23 +237,15 @@ def status(as_json: bool, project_path: Path | None) -> None:
         return
     for line in table(rows, project.config.languages):
         click.echo(line)
+    printing = print_table(rows, project.config.languages, project.config.layout)
+    if printing:
+        click.echo()
+        for line in printing:
+            click.echo(line)
 
 
-@main.command()
-@click.argument("slug")
-@project_option
-def new(slug: str, project_path: Path | None) -> None:
-    """Start a new handout: handouts/SLUG/ with handout.yml and one Markdown file per language.
-
-    SLUG is the folder and PDF name: lowercase letters, digits and hyphens (fever-children).
-    Every field is explained in a comment; 'handouts check SLUG' lists what is left to fill in.
-    """
-    from .source.scaffold import new_handout
-
-    project = _project(project_path)
-    for path in new_handout(project, slug):
-        click.echo(f"created  {path.relative_to(project.root)}")
-    click.echo(f"Fill in every TODO, then run: handouts check {slug}")
+def _echo(message: str, error: bool) -> None:
+    click.secho(message, fg="red" if error else None, err=error)
 
 
 @main.command()
@@ -304,41 +253,36 @@ def new(slug: str, project_path: Path | None) -> None:
               help="Worker processes (default: the number of CPUs).")
 @project_option
 def watch(jobs: int | None, project_path: Path | None) -> None:
-    """Rebuild handouts as their files are saved, until Ctrl+C.
+    """Build, then rebuild what each saved file affects, until Ctrl+C.
 
-    A change in handouts/SLUG/ rebuilds that handout; a change in handouts.yml, layouts/ or
-    fonts/ rebuilds every handout. Errors are printed and watching goes on.
+    A change in handouts/SLUG/ rebuilds that handout (the edited language's web page and
+    default-layout PDF first; an English-only edit rebuilds nothing French); a change in
+    handouts.yml, layouts/ or fonts/ rebuilds what reads it. Each rebuild is stamped with the
+    time; errors are printed, watching goes on, and an error that goes away is reported fixed.
     """
-    from .publish.watch import watch as run_watch
+    from ..publish.watch import watch as run_watch
 
     root = find_root((project_path or Path.cwd()).resolve())
     _project(root)  # the configuration must be readable to start
-
-    def echo(message: str, error: bool) -> None:
-        click.secho(message, fg="red" if error else None, err=error)
-
-    run_watch(root, echo, jobs=jobs)
+    run_watch(root, _echo, jobs=jobs)
 
 
-@main.command(name="layouts")
+@main.command()
+@click.option("--port", "-p", type=click.IntRange(min=1, max=65535), default=8000, show_default=True,
+              help="The port to listen on, at 127.0.0.1.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
 @project_option
-def list_layouts(project_path: Path | None) -> None:
-    """List the print layouts: paper, orientation, PDF/UA claim and what each is for.
+def serve(port: int, jobs: int | None, project_path: Path | None) -> None:
+    """Preview the site: build, serve output/ at http://127.0.0.1:PORT/, rebuild on save.
 
-    A plain 'handouts build' makes the layouts listed under 'layouts' in handouts.yml
-    (marked *); 'handouts build --layout NAME' makes any other.
+    \b
+    Like 'watch', and open pages reload themselves when their file is rebuilt; the errors
+    of the last build are shown at the top of every page as well as here. Only this
+    computer can connect. Stop with Ctrl+C.
     """
-    from .project.layouts import available, load_layout
+    from ..publish.serve import serve as run_serve
 
-    project = _project(project_path)
-    rows = []
-    for name in available(project.layouts_dir):
-        layout = load_layout(project.layouts_dir, name)
-        mark = "*" if name in project.config.layouts else " "
-        rows.append((f"{mark} {name}", layout.paper, layout.orientation,
-                     "PDF/UA-1" if layout.pdfua else "no PDF/UA", layout.description))
-    header = ("  LAYOUT", "PAPER", "ORIENTATION", "CLAIM", "DESCRIPTION")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
-    click.echo(f"* built by default (handouts.yml 'layouts'); default layout: {project.config.layout}")
+    root = find_root((project_path or Path.cwd()).resolve())
+    _project(root)
+    run_serve(root, _echo, port=port, jobs=jobs)

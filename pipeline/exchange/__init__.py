@@ -1,0 +1,1 @@
+"""Documents from elsewhere (web pages, Word, text) → handout sources: `handouts import`."""

@@ -1,0 +1,246 @@
+"""`handouts import` piece by piece: dates, permissions and citations as documents write them, text that must
+read back exactly, bad inputs refused cleanly, scripts never run, nothing overwritten, a translation added
+to its handout, and nothing fetched from the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.cli import main
+from pipeline.exchange.dates import find_date
+from pipeline.exchange.escaping import escape, escape_line_start
+from pipeline.exchange.licenses import permits
+from pipeline.exchange.references import parse_reference
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+
+from .conftest import ROOT
+from .word_fixtures import broken
+
+HERE = Path(__file__).resolve().parent
+IMPORT = HERE / "fixtures" / "import"
+CASES = IMPORT / "cases"
+BAD = IMPORT / "bad"
+
+
+def _cases(name: str) -> list[dict]:
+    return yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _cases("dates.yml"), ids=lambda c: f"{c['lang']}:{c['text']}")
+def test_dates_are_read_as_documents_write_them(case: dict) -> None:
+    found = find_date(case["text"], case["lang"], case.get("order"), today=dt.date(2026, 1, 15))
+    if case["date"] is None:
+        assert found is None
+        return
+    assert found is not None and found.date == case["date"]
+    assert bool(found.reading) == case.get("ambiguous", False)
+    assert found.month_only == case.get("month_only", False)
+    if found.reading:  # says so, and says which reading was taken
+        assert "could be" in found.reading and "read " in found.reading
+
+
+@pytest.mark.parametrize("case", _cases("permits.yml"), ids=lambda c: c["text"][:40])
+def test_permission_notices_grant_what_they_say(case: dict) -> None:
+    assert permits(case["text"]) == case["permits"]
+
+
+@pytest.mark.parametrize("case", _cases("references.yml"), ids=lambda c: c["text"][:40])
+def test_citations_become_sources(case: dict) -> None:
+    assert parse_reference(case["text"], "en") == case["reference"]
+
+
+# Our parser's rules without its typographer (which turns ".." into "…" and quotes curly in every handout).
+PLAIN = MarkdownIt("commonmark", {"html": True, "maxNesting": 20}).enable("table")
+PLAIN.use(container_plugin, "callout").use(attrs_plugin, spans=True, allowed=["lang"])
+
+
+def _read_back(markdown: str) -> str:
+    tokens = PLAIN.parse(markdown)
+    inline = [t for t in tokens if t.type == "inline"]
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], markdown
+    return "".join(c.content for c in inline[0].children if c.type in ("text", "code_inline"))
+
+
+# Text with every character Markdown gives a meaning to.
+TEXT = st.text(alphabet=st.sampled_from(list("ab 1.2)#>-+*_`[]{}()<>!|\\&;:~=\"'") + ["é", "\u00a0"]), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_escaped_text_reads_back_exactly(text: str) -> None:
+    """Whatever a page says, the Markdown written for it reads back as that text: no emphasis, link, HTML,
+    heading, list or call-out appears by accident."""
+    plain = " ".join(text.split())
+    if not plain:
+        return
+    assert _read_back(escape_line_start(escape(plain))) == plain
+
+
+def _project(tmp_path: Path) -> Path:
+    from .conftest import copy_project
+
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def word_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return broken(tmp_path_factory.mktemp("word"))
+
+
+BAD_CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=lambda c: c.get("file") or c.get("word") or c.get("generate"))
+def test_bad_input_is_refused_cleanly(case: dict, tmp_path: Path, word_files: dict[str, Path], cli,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    if "file" in case:
+        shutil.copy(BAD / case["file"], inbox / case["file"])
+        name = case["file"]
+    elif "word" in case:
+        name = f"{case['word']}.docx"
+        shutil.copy(word_files[case["word"]], inbox / name)
+    else:
+        name = case["generate"]
+        (inbox / name).write_bytes(b"<p>" + b" " * (5_000_001 - 3))
+    before = sorted(p.name for p in (root / "handouts").iterdir())
+    monkeypatch.chdir(inbox)
+    result = cli.invoke(main, ["import", "--project", str(root), name])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {case['error']}"
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in (root / "handouts").iterdir()) == before
+
+
+def test_a_bad_file_in_a_folder_does_not_stop_the_others(tmp_path: Path, word_files: dict[str, Path], cli) -> None:
+    root = _project(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(word_files["password"], inbox / "locked.docx")
+    shutil.copy(BAD / "photo.html", inbox / "photo.html")
+    shutil.copy(IMPORT / "text" / "hand-washing-pdf.txt", inbox / "hand-washing.txt")
+    result = cli.invoke(main, ["import", "--project", str(root), str(inbox)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1] == "0 imported, 1 need attention, 2 failed."
+    assert any("locked.docx" in line and "failed" in line and "password-protected" in line for line in lines)
+    assert (root / "handouts" / "hand-washing-at-home" / "en.md").is_file()
+
+
+def test_scripts_are_never_run_and_leave_nothing_behind(tmp_path: Path, cli) -> None:
+    root = _project(tmp_path)
+    result = cli.invoke(main, ["import", "--project", str(root), str(BAD / "scripts.html")])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "bee-stings"
+    text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.md")) + (folder / "handout.yml").read_text()
+    assert "SCRIPT RAN" not in text.replace("from", "")
+    for leftover in ("javascript", "alert(", "tracker.example.com", "cdn.example.com", "onerror", "<script"):
+        assert leftover not in text
+    body = (folder / "en.md").read_text(encoding="utf-8")
+    assert "Do not squeeze it." in body and "[Do not squeeze it.]" not in body  # the javascript: link is dropped
+
+
+def test_an_existing_handout_is_not_overwritten_without_force(tmp_path: Path, cli) -> None:
+    root = _project(tmp_path)
+    source = IMPORT / "text" / "tennis-elbow.txt"
+    args = ["import", "--project", str(root), "--slug", "vertebroplasty", str(source)]
+    before = (root / "handouts" / "vertebroplasty" / "en.md").read_bytes()
+    result = cli.invoke(main, args)
+    assert result.exit_code == 1
+    assert "handouts/vertebroplasty already exists: it is not overwritten (use --force" in result.output
+    assert (root / "handouts" / "vertebroplasty" / "en.md").read_bytes() == before
+    result = cli.invoke(main, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "Tennis elbow is pain" in (root / "handouts" / "vertebroplasty" / "en.md").read_text(encoding="utf-8")
+    assert not (root / "handouts" / "vertebroplasty" / "spine.svg").exists()  # replaced, not mixed
+    assert not [p for p in (root / "handouts").iterdir() if p.name.startswith(".")]
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(tmp_path: Path, cli) -> None:
+    root = _project(tmp_path)
+    config = (root / "handouts.yml").read_bytes()
+    result = cli.invoke(main, ["import", "--project", str(root), "--dry-run",
+                               str(IMPORT / "web" / "child-fever-medicine.html")])
+    assert result.exit_code == 0, result.output
+    assert "# Import notes: fever-medicine-for-children-how-much-to-give" in result.output
+    assert "a new license 'khls' was added to handouts.yml" in result.output
+    assert not (root / "handouts" / "fever-medicine-for-children-how-much-to-give").exists()
+    assert (root / "handouts.yml").read_bytes() == config
+
+
+def test_a_french_page_goes_into_its_handout_and_its_structure_is_compared(tmp_path: Path, cli) -> None:
+    """--into: fr.md with translates from the English revision, and the parity warnings check gives."""
+    root = _project(tmp_path)
+    (root / "handouts" / "vertebroplasty" / "fr.md").unlink()
+    result = cli.invoke(main, ["import", "--project", str(root), "--into", "vertebroplasty",
+                               str(IMPORT / "web" / "douleur-talon.html")])
+    assert result.exit_code == 0, result.output
+    french = (root / "handouts" / "vertebroplasty" / "fr.md").read_text(encoding="utf-8")
+    assert "translates: 2014-05-01" in french and "title: Douleur au talon (fasciite plantaire)" in french
+    report = (root / "handouts" / "vertebroplasty" / "IMPORT.md").read_text(encoding="utf-8")
+    assert ("warning: handouts/vertebroplasty/fr.md:30:1: 'body': the English level-2 heading (##) (en.md:35)"
+            " is missing before this line") in report
+    assert "the French page gives number 61377, handout.yml has 61301" in report  # the page's own facts are compared
+    assert (root / "handouts" / "vertebroplasty" / "en.md").read_text(encoding="utf-8").startswith("---\ntitle: Vertebroplasty")
+
+
+def test_importing_loads_nothing_from_the_network(tmp_path: Path) -> None:
+    """The import packages and a whole import run with every socket refused."""
+    root = _project(tmp_path)
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from pipeline.cli import main\n"
+        "main(['import', '--project', %r, %r, %r])\n"
+        % (str(root), str(IMPORT / "web" / "drupal-sprained-ankle.html"), str(IMPORT / "web" / "heel-pain.html")))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "network used" not in result.stderr
+    assert "0 failed" in result.stdout
+
+
+@pytest.mark.parametrize("slug", ["vertebroplasty", "fever-children"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_our_own_markdown_comes_back_unchanged(tmp_path: Path, cli, slug: str, lang: str) -> None:
+    """A handout's own LANG.md imported as Markdown gives back its body exactly (sections, lists, tables,
+    call-outs, language spans, pictures with their captions): what the importer writes is what we write."""
+    root = _project(tmp_path)
+    source = ROOT / "handouts" / slug / f"{lang}.md"
+    result = cli.invoke(main, ["import", "--project", str(root), "--slug", f"{slug}-again", "--lang", lang, str(source)])
+    assert result.exit_code == 0, result.output
+    imported = (root / "handouts" / f"{slug}-again" / f"{lang}.md").read_text(encoding="utf-8")
+    assert imported.split("\n---\n", 1)[1] == source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    for picture in yaml.safe_load((ROOT / "handouts" / slug / "handout.yml").read_text(encoding="utf-8"))["images"]:
+        assert (root / "handouts" / f"{slug}-again" / picture).read_bytes() == (ROOT / "handouts" / slug / picture).read_bytes()
+
+
+def test_a_french_page_alone_becomes_a_french_handout(tmp_path: Path, cli) -> None:
+    """Without --into, a French page is its own handout: fr.md (with 'translates' and a point saying there is no
+    English yet), French review names matched to the library's English ones, and check accepts it."""
+    root = _project(tmp_path)
+    result = cli.invoke(main, ["import", "--project", str(root), str(IMPORT / "web" / "douleur-talon.html")])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "douleur-au-talon-fasciite-plantaire"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "fr.md", "handout.yml"]
+    assert "translates: 2014-05-01" in (folder / "fr.md").read_text(encoding="utf-8")
+    meta = yaml.safe_load((folder / "handout.yml").read_text(encoding="utf-8"))
+    assert meta["review"]["body"] == {"en": "Clinical Services Working Group", "fr": "Groupe de travail sur les services cliniques"}
+    assert meta["license"] == "aafp"
+    assert "has no English original here" in (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert cli.invoke(main, ["check", "--project", str(root), folder.name]).exit_code == 0
