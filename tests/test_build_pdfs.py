@@ -32,7 +32,7 @@ def _text(path: Path) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f-]+", "", text)
+    return re.sub(r"[\s\u00a0\u202f\u00ad-]+", "", text)
 
 
 @pytest.mark.parametrize(("slug", "lang"), CASES)

@@ -162,7 +162,8 @@ def test_repair_keeps_text_version_and_size(tmp_path: Path) -> None:
         return subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True,
                               check=True).stdout
 
-    assert text("ours.pdf") == text("plain.pdf")
+    # The same text; pdftotext joins words split by a U+002D at a line end, ours end in U+00AD (issue 10).
+    assert text("ours.pdf").replace("\u00ad\n", "") == text("plain.pdf")
     assert ours[:8] == plain[:8] == b"%PDF-1.7"
     assert abs(len(ours) - len(plain)) <= 0.10 * len(plain)
     for name in ("ours.pdf", "plain.pdf"):

@@ -9,6 +9,7 @@ from ..errors import Problem
 from ..project.config import Project
 from ..source.markdown import parse_body
 from ..source.model import Handout, load_handout, stray_folders
+from .glyphs import glyph_problems
 from .parity import parity_problems
 from .plain import PlainLanguage, review
 from .reviews import review_problems
@@ -68,6 +69,8 @@ def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[s
             if body is not None:
                 bodies[lang] = body
         problems += parity_problems(handout, bodies)
-        if len(bodies) == len(handout.versions):
+        missing = glyph_problems(project.fonts_dir, handout)
+        problems += missing
+        if len(bodies) == len(handout.versions) and not missing:
             checked[slug] = handout
     return checked, problems

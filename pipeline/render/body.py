@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -57,7 +58,11 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
     for child in children:
         if child.type == "text":
             # Typeset with the previous character in view, so "*mot* !" is spaced too.
-            child.content = typography.apply(previous + child.content, langs[-1], french)[len(previous):]
+            # What typography adds around the previous character (the space before a closing
+            # guillemet) belongs to the previous run: drop all of it, not just that character.
+            head = typography.apply(previous, langs[-1], french) if previous else ""
+            full = typography.apply(previous + child.content, langs[-1], french)
+            child.content = full[len(head):] if full.startswith(head) else full[len(previous):]
             previous = child.content[-1:] or previous
         elif child.type == "code_inline":
             previous = child.content[-1:] or previous
@@ -67,8 +72,19 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
             langs.pop()
 
 
+# French ordinals: 1er, 1re, 2e, 3es (French usage sets the ending as a superscript).
+_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ers?|res?|es?)(?!\w)")
+
+
 class _Renderer(RendererHTML):
     """CommonMark HTML with our figures, described links and scoped table headers."""
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        html = super().text(tokens, idx, options, env)
+        if env.get("lang") != "fr":
+            return html
+        # The tagged text stays "1er": <sup> changes the drawing, not the characters.
+        return _ORDINAL.sub(r'\1<sup class="ordinal">\2</sup>', html)
 
     def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         if lone_image(tokens[idx + 1]):
@@ -115,7 +131,23 @@ class _Renderer(RendererHTML):
         return super().renderToken(tokens, idx, options, env)
 
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        tokens[idx].attrSet("scope", "col")
+        if tokens[idx].attrGet("scope") is None:
+            tokens[idx].attrSet("scope", "col")
+        return super().renderToken(tokens, idx, options, env)
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A table whose top-left header cell is empty has row headers: the first cell of each
+        body row heads its row (README, "Tables")."""
+        corner = next(i for i in range(idx, len(tokens)) if tokens[i].type == "th_open")
+        if not tokens[corner + 1].content.strip():
+            for position in range(idx, len(tokens)):
+                token = tokens[position]
+                if token.type == "table_close":
+                    break
+                if token.type == "tr_open" and tokens[position + 1].type == "td_open":
+                    closing = next(i for i in range(position, len(tokens)) if tokens[i].type == "td_close")
+                    tokens[position + 1].tag = tokens[closing].tag = "th"
+                    tokens[position + 1].attrSet("scope", "row")
         return super().renderToken(tokens, idx, options, env)
 
 

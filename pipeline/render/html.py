@@ -104,7 +104,11 @@ def _contact(text: str, number: str, tel: str, lang: str, link_title: str, frenc
 
 def _reference(ref, lang: str, link_title: str, french: Any = None) -> markupsafe.Markup:
     parts = [markupsafe.escape(", ".join(ref.authors)) + markupsafe.Markup(". ")]
-    parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(typography.apply(ref.title, lang, french)))
+    title = typography.apply(ref.title, ref.lang, french)
+    if ref.lang == lang:
+        parts.append(markupsafe.Markup("<cite>{}</cite>. ").format(title))
+    else:  # read in its own language, with its own typography ("Extreme heat: protect yourself")
+        parts.append(markupsafe.Markup('<cite lang="{}">{}</cite>. ').format(LANG_TAGS[ref.lang], title))
     if ref.publication:
         parts.append(markupsafe.escape(ref.publication))
         parts.append(markupsafe.Markup(", {}. ").format(long_date(ref.date, lang)) if ref.date else ". ")
@@ -189,6 +193,8 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
             page.other_langs = []  # the other language is right there
         pages.append(page)
         parts += body.parts + [(other["text"], other["lang"].split("-")[0]) for other in page.other_langs]
+        parts += [(typography.apply(ref.title, ref.lang, project.config.typography.fr), ref.lang)
+                  for ref in handout.meta.sources if ref.lang != part_lang]
     first = pages[0]
     for page in pages[1:]:
         # A later part in another language: all of its legal text must be read in that language.

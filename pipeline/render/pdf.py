@@ -95,10 +95,11 @@ class Renderer:
         _only_project_fonts(project.fonts_dir)
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import tagging
+        from . import tagging, textlayer
         from .sandbox import SandboxFetcher
 
         tagging.install()
+        textlayer.install()
         self.project = project
         self.font_config = FontConfiguration()
         self.fetcher = SandboxFetcher(project)

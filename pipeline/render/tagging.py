@@ -127,27 +127,67 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
             _decorate(box, element)
             _origins[id(element)] = box.element
         if element["S"] == "/LI":
-            _wrap_body(element, pdf)
+            _shape_item(element, pdf)
+        elif element["S"] == "/L":
+            _nest_lists(element, pdf)
         yield element
 
 
-def _wrap_body(item: pydyf.Dictionary, pdf: Any) -> None:
-    """Put an LI's content next to its Lbl into one LBody.
+def _shape_item(item: pydyf.Dictionary, pdf: Any) -> None:
+    """Give an LI the shape PDF/UA wants: its Lbl, then one LBody with everything else.
 
     Our lists draw their markers inside the line (so they are painted in reading order);
-    WeasyPrint then tags the item's text as direct LI kids, which PDF/UA forbids."""
-    loose = [ref for ref in item["K"] if isinstance(ref, bytes) and _object(pdf, ref)["S"] not in ("/Lbl", "/LBody")]
-    if not loose:
+    WeasyPrint then tags the item's text as direct LI kids, or (when the item holds a nested
+    list) puts the Lbl inside an LBody made from the item's first line."""
+    label: bytes | None = None
+    body: pydyf.Dictionary | None = None
+    content: list[Any] = []
+    for ref in item["K"]:
+        kid = _object(pdf, ref) if isinstance(ref, bytes) else None
+        if kid is not None and kid.get("S") == "/LBody":
+            body = body if body is not None else kid
+            for inner in kid["K"]:
+                if label is None and isinstance(inner, bytes) and _object(pdf, inner).get("S") == "/Lbl":
+                    label = inner
+                else:
+                    content.append(inner)
+        elif kid is not None and kid.get("S") == "/Lbl" and label is None:
+            label = ref
+        else:
+            content.append(ref)
+    if body is None and not content:
         return
-    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(loose),
-                             "P": item.reference})
-    if "Pg" in item:
-        body["Pg"] = item["Pg"]
-    pdf.add_object(body)
-    for ref in loose:
-        _object(pdf, ref)["P"] = body.reference
-    kept = [ref for ref in item["K"] if ref not in loose]
-    item["K"] = pydyf.Array(kept + [body.reference])
+    if body is None:
+        body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(), "P": item.reference})
+        if "Pg" in item:
+            body["Pg"] = item["Pg"]
+        pdf.add_object(body)
+    body["K"] = pydyf.Array(content)
+    for ref in content:
+        if isinstance(ref, bytes) and _object(pdf, ref).get("Type") == "/StructElem":
+            _object(pdf, ref)["P"] = body.reference
+    if label is not None:
+        _object(pdf, label)["P"] = item.reference
+    item["K"] = pydyf.Array(([label] if label is not None else []) + [body.reference])
+
+
+def _nest_lists(element: pydyf.Dictionary, pdf: Any) -> None:
+    """Move each nested list into the LBody of the item it belongs to.
+
+    HTML nests a list inside its item; WeasyPrint 70 hangs it on the outer list, next to the
+    item, so a screen reader loses which step a sub-step belongs to."""
+    kept: list[Any] = []
+    for ref in element["K"]:
+        kid = _object(pdf, ref) if isinstance(ref, bytes) else None
+        previous = _object(pdf, kept[-1]) if kept and isinstance(kept[-1], bytes) else None
+        if (kid is not None and kid.get("S") == "/L" and previous is not None and previous.get("S") == "/LI"
+                and previous["K"] and _object(pdf, previous["K"][-1]).get("S") == "/LBody"):
+            body = _object(pdf, previous["K"][-1])
+            body["K"].append(ref)
+            kid["P"] = body.reference
+            continue
+        kept.append(ref)
+    element["K"] = pydyf.Array(kept)
 
 
 def _object(pdf: Any, reference: bytes) -> Any:
@@ -237,9 +277,20 @@ def _merge_kids(pdf: Any, parent: pydyf.Dictionary, replaced: dict[bytes, bytes]
             _merge_kids(pdf, _object(pdf, kid), replaced)
 
 
-def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str) -> None:
+def _header_ids(pdf: Any, element: pydyf.Dictionary) -> Iterator[Any]:
+    for kid in element["K"]:
+        child = _object(pdf, kid) if isinstance(kid, bytes) else None
+        if child is not None and child.get("Type") == "/StructElem":
+            if child["S"] == "/TH" and "ID" in child:
+                yield child["ID"].string
+            yield from _header_ids(pdf, child)
+
+
+def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str, own: set[str] | None = None) -> None:
     """Cells of a table's continuation refer to its repeated header (now an artifact): refer them
-    to the first page's header cells, which have the same rows and columns."""
+    to the first page's header cells, which have the same rows and columns. Row headers drawn
+    on this page keep their own IDs."""
+    own = own if own is not None else {str(e) for e in _header_ids(pdf, element)}
     for kid in element["K"]:
         if not isinstance(kid, bytes):
             continue
@@ -249,9 +300,10 @@ def _point_headers_at(pdf: Any, element: pydyf.Dictionary, old: str, new: str) -
         headers = child.get("A", {}).get("Headers") if child["S"] == "/TD" else None
         if headers is not None:
             child["A"]["Headers"] = pydyf.Array(
-                pydyf.String(h.string.replace(old, new, 1) if h.string.startswith(old) else h.string)
+                pydyf.String(h.string.replace(old, new, 1) if h.string.startswith(old) and h.string not in own
+                             else h.string)
                 for h in headers)
-        _point_headers_at(pdf, child, old, new)
+        _point_headers_at(pdf, child, old, new, own)
 
 
 def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: Any, tags: Any) -> None:

@@ -11,6 +11,11 @@ from ..project.locales import NBSP, NNBSP, QUOTES
 _UNITS = r"(?:mg|mcg|µg|g|kg|mL|ml|L|h|min|s|mm|cm|m|km|°C|°F|%|\$)"
 _NUMBER_UNIT = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+({_UNITS})(?![\w])")
 _SPACES = f" {NBSP}{NNBSP}"
+_TIME = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+h[ {NBSP}{NNBSP}]+(\d\d)(?!\d)")
+# "É.-U.", "N.-É.": a word joiner after the hyphen keeps the abbreviation on one line (the fonts
+# have no non-breaking hyphen U+2011); it is invisible and never drawn, so the text layer is intact.
+_ABBREVIATION = re.compile(r"(?<![\w.])(\w\.)-(\w\.)")
+WORD_JOINER = "\u2060"
 
 
 def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP, guillemets: str | None = None) -> str:
@@ -27,11 +32,17 @@ def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP, guillemets: 
     text = re.sub(rf"(?<=[^\s{_SPACES};!?])[{_SPACES}]*([;!?]+)(?=$|[\s»)\]])", rf"{high}\1", text)
     # Before a colon that ends a phrase (not 14:30 nor 1:2).
     text = re.sub(rf"(?<=[^\s{_SPACES}:])[{_SPACES}]*:(?=$|\s)", f"{colon}:", text)
+    # "10 h 30": the minutes stay with the hour too.
+    text = _TIME.sub(rf"\1{NBSP}h{NBSP}\2", text)
     return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
 
 
 def english_spacing(text: str) -> str:
     return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
+
+
+def join_abbreviations(text: str) -> str:
+    return _ABBREVIATION.sub(rf"\1-{WORD_JOINER}\2", text)
 
 
 def smart_quotes(text: str, lang: str) -> str:
@@ -46,7 +57,7 @@ def smart_quotes(text: str, lang: str) -> str:
 def apply(text: str, lang: str, french: Any = None) -> str:
     """Typography for one run of text in `lang`; `french` is handouts.yml's `typography.fr`
     (anything with high_punctuation, colon and guillemets; None: the defaults)."""
-    text = smart_quotes(text, lang)
+    text = join_abbreviations(smart_quotes(text, lang))
     if lang != "fr":
         return english_spacing(text)
     if french is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pydantic
 from pydantic_core import PydanticCustomError
@@ -44,6 +44,9 @@ class Reference(Strict):
     publication: Text | None = None
     date: Date | None = None
     url: pydantic.HttpUrl | None = None
+    # The language the source is written in: its title is cited in that language's typography,
+    # marked with its /Lang in a handout in another language.
+    lang: Literal["en", "fr"] = SOURCE_LANGUAGE
 
 
 class Image(Strict):

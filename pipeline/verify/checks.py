@@ -18,6 +18,7 @@ import pypdf
 from fontTools.ttLib import TTFont
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from . import readback
 from .reader import Tree, array, scan_page
 
 _HEADING = re.compile(r"/H([1-6])\Z")
@@ -33,11 +34,14 @@ class Expect:
     notice: str = ""
     # Text known to be in another language, with that language: each must sit under a /Lang.
     parts: tuple[tuple[str, str], ...] = ()
+    # The handout's own text, which the structure tree must read back (verify.readback).
+    text: str = ""
 
     @classmethod
     def of(cls, rendered: Any) -> "Expect":
         """What a handout rendered by pipeline.render.html.render_html must contain."""
-        return cls(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts))
+        return cls(rendered.title, rendered.lang, rendered.copyright, rendered.notice, tuple(rendered.parts),
+                   readback.html_text(rendered.html))
 
 
 @dataclasses.dataclass
@@ -67,7 +71,7 @@ def project_fonts(fonts_dir: Path) -> frozenset[tuple[str, int]]:
 
 
 def _space(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f\u2009-]+", "", text)
+    return re.sub(r"[\s\u00a0\u202f\u2009\u00ad-]+", "", text)
 
 
 def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
@@ -124,6 +128,8 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     else:
         findings.extend(_check_parent_tree(root, tree, pages))
     findings.extend(_check_elements(tree))
+    if expect and expect.text and root_ref is not None:
+        findings.extend(readback.check(root, pages, expect.text))
 
     # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
     texts: list[tuple[str, str]] = []
