@@ -110,9 +110,12 @@ def test_legal_text_printed_only_as_page_furniture_is_found(project_root: Path) 
                           .replace("{notice}", expect.notice))
     printed = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Droit d’auteur de la Couronne" in printed  # on paper, yes
-    assert verify_pdf(pdf, expect, FONTS).findings == [
+    findings = verify_pdf(pdf, expect, FONTS).findings
+    # The read-back check hears the same gap (where the copyright line should be, something else).
+    assert [f for f in findings if not f.startswith("read back, the text differs")] == [
         f"the copyright line is not in the tagged text: {expect.copyright}",
         f"the permission notice is not in the tagged text: {expect.notice}"]
+    assert any(f.startswith("read back, the text differs") for f in findings)
 
 
 def test_verify_judges_a_published_pdf_against_its_source(project_root: Path, tmp_path: Path) -> None:
@@ -143,7 +146,8 @@ def test_verify_judges_a_published_pdf_against_its_source(project_root: Path, tm
     assert result.exit_code == 1
     (report,) = json.loads(result.output)
     assert report["ok"] is False
-    assert report["findings"] == ['dc:title is "Se laver les mains", not the handout title "Les mains"']
+    assert report["findings"][0] == 'dc:title is "Se laver les mains", not the handout title "Les mains"'
+    assert all(f.startswith("read back, the text differs") for f in report["findings"][1:])
 
 
 def _edited(data: bytes, edit: Callable[[pypdf.PdfWriter], None]) -> bytes:

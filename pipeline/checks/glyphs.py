@@ -31,6 +31,8 @@ def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
     if not handout.versions:
         return []
     can = drawable(fonts_dir)
+    if not can:
+        return []  # no fonts at all: the build says so, once, rather than a problem per character
     # Shown as the loader shows them (handouts/SLUG/...); read from the handout's folder.
     shown = {"handout.yml": next(iter(handout.versions.values())).file.parent / "handout.yml"}
     shown.update({v.file.name: v.file for v in handout.versions.values()})

@@ -138,6 +138,8 @@ def _stage(project: Project, ex: Extracted, slug: str, files: dict[str, str | by
         staged.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
             (staged / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        # The staged sources are checked against the project's own fonts (what they can draw).
+        (root / "fonts").symlink_to(project.fonts_dir.resolve(), target_is_directory=True)
         checked = check_all(Project(root, _config(project, config_text)), [slug], options.today)
         check_lines = [f"{'warning' if p.warning else 'error'}: {p}" for p in checked.problems]
         rel = Path("handouts") / slug
