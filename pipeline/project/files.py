@@ -62,9 +62,17 @@ class YamlDoc:
 MAX_YAML_DEPTH = 50
 
 
+class _TooDeep(RecursionError):
+    """Nesting too deep to read, at a 0-based line and column of the text."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__("nested too deeply")
+        self.line, self.column = line, column
+
+
 def _walk(node: yaml.Node, path: Path_, marks: dict[Path_, Mark], problems: list[str]) -> None:
     if len(path) > MAX_YAML_DEPTH:
-        raise RecursionError("nested too deeply")
+        raise _TooDeep(node.start_mark.line, node.start_mark.column)
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -101,6 +109,8 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | N
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
+        except RecursionError as error:  # the composer's own recursion: where reading stopped
+            raise error if isinstance(error, _TooDeep) else _TooDeep(loader.line, loader.column) from None
         finally:
             loader.dispose()
         marks: dict[Path_, Mark] = {}
@@ -113,8 +123,13 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> tuple[YamlDoc | N
         mark = (error.context_mark if at_context else None) or error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [Problem(file, message, line + line_offset, column, hint=hint)]
-    except RecursionError:
-        return None, [Problem(file, "this YAML is nested too deeply to read", 1 + line_offset, 1,
+    except _TooDeep as error:
+        # Shown where the nesting begins on that line, not deep inside it.
+        row = text.splitlines()[error.line] if error.line < len(text.splitlines()) else ""
+        column = min(error.column, len(row))
+        while column > 0 and row[column - 1] in "[{":
+            column -= 1
+        return None, [Problem(file, "this YAML is nested too deeply to read", error.line + 1 + line_offset, column + 1,
                               hint="use plain 'key: value' lines and short lists")]
     except yaml.YAMLError as error:
         return None, [Problem(file, f"this is not valid YAML: {error}", 1 + line_offset, 1)]
