@@ -178,3 +178,19 @@ def test_two_builds_of_different_handouts_at_once(tmp_path: Path) -> None:
         assert "1 built, 0 skipped, 0 failed" in out
     manifest = _assert_consistent(root / "output")
     assert set(manifest["outputs"]) == {"en/sample.pdf", "en/second.pdf"}
+
+
+def test_workers_render_with_the_code_the_digests_describe(tmp_path: Path) -> None:
+    """Run from a folder that holds another `pipeline/` (an older checkout), the build's worker
+    processes imported that one (the fork server puts the current folder on sys.path) and
+    published PDFs made by other code than their digests said: stale PDFs passed off as new."""
+    (tmp_path / "project").mkdir()
+    root = good_project(tmp_path / "project")
+    other = tmp_path / "elsewhere" / "pipeline"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text('raise SystemExit("the pipeline/ of the current folder was imported")\n')
+    handouts = Path(sys.executable).with_name("handouts")
+    result = subprocess.run([str(handouts), "build", "--project", str(root), "--layout", "letter", "--layout", "a4",
+                             "-j", "2"], cwd=other.parent, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 built, 0 skipped, 0 failed" in result.stdout

@@ -117,3 +117,16 @@ def test_french_is_french(built: Path) -> None:
     english = _text(built / "en" / "vertebroplasty.pdf")
     assert "Revised: May 1, 2014" in english
     assert "Ce document est aussi disponible en français." in english
+
+
+@pytest.mark.parametrize(("slug", "lang"), CASES)
+def test_the_footer_writes_the_revision_date_as_the_body_does(built: Path, slug: str, lang: str) -> None:
+    """Issue 10: "Révisé le 2025-02-03" in the footer while the body writes "le 3 février 2025"."""
+    from pipeline.project.locales import long_date
+
+    revised = _front(slug, lang)["revised"]
+    pages = _text(built / lang / f"{slug}.pdf").split("\f")[:-1]
+    wanted = {"en": "Revised ", "fr": "Révisé le "}[lang] + long_date(revised, lang)
+    for number, page_text in enumerate(pages, start=1):
+        assert _squash(wanted) in _squash(page_text), f"page {number}"
+        assert revised.isoformat() not in page_text, f"page {number}"

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -195,6 +196,10 @@ def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoo
     if count == 0:
         yield None
         return
+    # The fork server is `python -c ...`, which puts the current folder first on sys.path (Python
+    # 3.11 ignores the sys.path it is given): a `pipeline/` folder there (another checkout) would
+    # render with other code than the digests describe. PYTHONSAFEPATH keeps it off.
+    os.environ["PYTHONSAFEPATH"] = "1"
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "pipeline.render.tagging"])
     with concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_init,

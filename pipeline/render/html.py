@@ -157,7 +157,7 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
             "notice": typography.apply(license.notice[lang], lang, french),
         },
         footer=text["footer"].format(short=license.short[lang], number=handout.meta.number,
-                                     date=front.revised.isoformat()),
+                                     date=revised),  # as the body writes dates: "28 mai 2024"
         labels={key: typography.apply(value, lang, french) for key, value in text.items()},
         qr=_qr(project, handout, lang, {key: typography.apply(value, lang, french) for key, value in text.items()}),
     )
