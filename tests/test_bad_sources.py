@@ -30,7 +30,7 @@ def run_check(root: Path, *args: str):
 
 # What a user is promised for bad input: the file (with line and column when the problem is at
 # one place in it), what is wrong, and what to do in parentheses.
-LOCATED_WITH_HINT = re.compile(r"(error|warning): (handouts\.yml|handouts/sample/[\w.-]+)(:\d+:\d+)?: .+ \(.+\)")
+LOCATED_WITH_HINT = re.compile(r"(error|warning): (handouts\.yml|handouts/[a-z0-9-]+(/[\w.-]+)?)(:\d+:\d+)?: .+ \(.+\)")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -28,6 +28,7 @@ class Checked:
 def check_all(project: Project, slugs: list[str], today: dt.date | None = None) -> Checked:
     """Every check, on every selected handout: sources, reviews, bodies, parity and plain language."""
     handouts, problems = check(project, slugs, today)
+    problems += _duplicate_numbers(handouts)
     reviews = [review(project, handout) for handout in handouts.values()]
     return Checked(handouts, stray_folders(project) + problems + [p for r in reviews for p in r.problems], reviews)
 
@@ -74,3 +75,17 @@ def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[s
         if len(bodies) == len(handout.versions) and not missing:
             checked[slug] = handout
     return checked, problems
+
+
+def _duplicate_numbers(handouts: dict[str, Handout]) -> list[Problem]:
+    """A handout number names one handout: staff order and cite handouts by it."""
+    first: dict[str, str] = {}
+    problems = []
+    for slug, handout in sorted(handouts.items()):
+        number = handout.meta.number
+        if number in first:
+            line, column = handout.meta_doc.mark(("number",))
+            problems.append(Problem(handout.meta_doc.file, f'{number} is also the number of "{first[number]}"',
+                                    line, column, "number", hint="give each handout its own number"))
+        first.setdefault(number, slug)
+    return problems

@@ -21,15 +21,23 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 def _parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     if value is None or value == "":
         raise PydanticCustomError("iso_date", "is empty")
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+            value = dt.date.fromisoformat(value)
+        except ValueError:  # the right form, a day the calendar does not have (2026-11-31, 2019-13-01)
+            month = int(value[5:7])
+            if not 1 <= month <= 12:
+                raise PydanticCustomError("calendar_month", "{shown} has no month {month}",
+                                          {"shown": _shown(value), "month": month}) from None
+            raise PydanticCustomError("calendar_day", "{shown} is not a day of the calendar",
+                                      {"shown": _shown(value)}) from None
+    if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2100:  # a typo (1024, 2204), not a handout's date
+            raise PydanticCustomError("date_range", "{shown} is not a plausible date for a handout",
+                                      {"shown": value.isoformat()})
+        return value
     raise PydanticCustomError("iso_date", "{shown} is not a date", {"shown": _shown(value)})
 
 
@@ -43,6 +51,14 @@ def _nonblank(value: str) -> str:
 
 
 Text = Annotated[str, pydantic.Field(strict=True), pydantic.AfterValidator(_nonblank)]
+
+
+def _as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# A handout number is text ("061301" keeps its zero), but `number: 61301` means the same.
+Identifier = Annotated[Text, pydantic.BeforeValidator(_as_text)]
 Localized = dict[typing.Literal["en", "fr"], Text]
 
 
@@ -73,6 +89,9 @@ def _fields_at(model: type, loc: tuple[Any, ...]) -> list[str]:
 
 _HINTS = {
     "iso_date": "use YYYY-MM-DD",
+    "calendar_day": "check the day and the month: that month has fewer days",
+    "calendar_month": "write the month second, 01 to 12: YYYY-MM-DD",
+    "date_range": "check the year",
     "string_type": "write it as text; put quotes around it if it looks like a number or a date",
     "blank": "write something here or remove the line",
     "list_type": "write a list, one '- item' per line or [a, b]",
@@ -140,7 +159,7 @@ def _problem(model: type, doc: YamlDoc, error: Any) -> Problem:
         hint = f"use a number {_bound(kind)} {bound}"
     elif kind == "value_error":
         message, _, hint = message.removeprefix("Value error, ").partition("; ")
-    elif kind not in ("iso_date", "blank"):
+    elif kind not in ("iso_date", "calendar_day", "calendar_month", "date_range", "blank"):
         message = f"{_shown(value)} is not right: {message[0].lower()}{message[1:]}"
     return Problem(doc.file, message, line, column, field, hint=hint)
 

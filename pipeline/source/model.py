@@ -15,7 +15,7 @@ from ..project.config import Project
 from ..project.files import YamlDoc, parse_yaml, read_text
 from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from ..project.layouts import available
-from ..project.schema import Date, Localized, Strict, Text, localized_gaps, validate
+from ..project.schema import Date, Identifier, Localized, Strict, Text, localized_gaps, validate
 
 # `pages: 2` in handout.yml: the budget in the default layout, stored under this key.
 DEFAULT_LAYOUT = ""
@@ -63,7 +63,7 @@ class Image(Strict):
 
 
 class HandoutMeta(Strict):
-    number: Text
+    number: Identifier
     created: Date
     license: Text
     review: Review
@@ -225,6 +225,12 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
                 problems.append(Problem(file, "is missing", line, column, "translates",
                                         hint="add 'translates: YYYY-MM-DD', the English revision this text translates"))
     problems += _check_staleness(versions)
+    for version in versions.values() if meta is not None else ():
+        if version.front.revised < meta.created:
+            line, column = version.front_doc.mark(("revised",)) if version.front_doc else (0, 0)
+            problems.append(Problem(version.file, f"{version.front.revised.isoformat()} is before the handout was "
+                                    f"created ({meta.created.isoformat()}, handout.yml)", line, column, "revised",
+                                    hint="check both dates: a revision comes after the first version"))
     if meta is None or any(not p.warning for p in problems):
         return None, problems
     return Handout(slug, folder, meta, versions, doc), problems
