@@ -78,7 +78,7 @@ def test_source_error_keeps_the_good_pdf(tmp_path: Path) -> None:
     fr.write_text(fr.read_text().replace("revised: 2024-05-20", "revised: 2019-13-01"))
     result = _build(root, "--lang", "fr")
     assert result.exit_code == 1
-    assert "error: handouts/sample/fr.md:4:1: 'revised': \"2019-13-01\" is not a date" in result.stderr
+    assert "error: handouts/sample/fr.md:4:1: 'revised': \"2019-13-01\" has no month 13" in result.stderr
     assert "skipped  fr/second.pdf" in result.output and "0 built, 1 skipped, 0 failed" in result.output
     assert good.read_bytes() == before
     _assert_consistent(root / "output")

@@ -149,7 +149,7 @@ def test_a_handout_with_errors_is_not_built_and_the_others_are(project: Path, cl
                   encoding="utf-8")
     result = cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--lang", "fr", "-j", "1"])
     assert result.exit_code == 1
-    assert "error: handouts/vertebroplasty/en.md:" in result.stderr and '"2014-13-01" is not a date' in result.stderr
+    assert "error: handouts/vertebroplasty/en.md:" in result.stderr and '"2014-13-01" has no month 13' in result.stderr
     assert "1 built, 0 skipped, 0 failed" in result.output
     assert sorted(p.relative_to(project / "output").as_posix() for p in project.glob("output/**/*.pdf")) == [
         "fr/fever-children.pdf"]

@@ -129,7 +129,7 @@ def _body_text(path: Path) -> str:
     pages = text_of(path, "-raw").split("\f")[:-1]
     squashed = "".join(re.sub(r"[\s\u00a0\u202f\u00ad-]+", "", page).replace(f"Page{number}of{len(pages)}", "")
                        .replace(f"Page{number}de{len(pages)}", "") for number, page in enumerate(pages, start=1))
-    footer = re.compile(r"©[^©]*?·(Handout|Document)\d+·Révisé?(le)?\d{8}|©[^©]*?·(Handout|Document)\d+·Revised\d{8}")
+    footer = re.compile(r"©[^©]*?·(Handout|Document)\d+·(Revised[A-Z][a-z]+\d{1,2},\d{4}|Réviséle\d{1,2}(er)?[a-zéû]+\d{4})")
     return footer.sub("", squashed)
 
 

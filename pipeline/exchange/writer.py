@@ -126,10 +126,14 @@ def handout_yml(ex: Extracted, project: Project, choice: Choice, images: Images,
     if number is None:
         ex.points.append(Point("no handout number was found", None, ("yml", ("number",))))
     created = _date_of(facts.get("created"))
-    lines.append(f"created: {(created or today).isoformat()}"
+    # Unknown, the handout is taken to be as old as its text's revision (a creation date may not
+    # come after it), else today's.
+    revised = _date_of(facts.get("revised"))
+    lines.append(f"created: {(created or revised or today).isoformat()}"
                  + ("" if created else "   # TODO: the date this handout was first written"))
     if created is None:
-        ex.points.append(Point("no creation date was found: today's date is written", None, ("yml", ("created",))))
+        said = "the revision date" if revised else "today's date"
+        ex.points.append(Point(f"no creation date was found: {said} is written", None, ("yml", ("created",))))
     elif _reading("created", facts.get("created")):
         ex.points.append(Point(f"created: {_reading('created', facts['created'])}", facts["created"].origin,
                                ("yml", ("created",))))
