@@ -314,6 +314,10 @@ def test_shards_merge_into_one_site(project: Path, cli, tmp_path: Path) -> None:
     ('site_url: "https://example.org/handouts/"\nweb_url: "https://example.org/{slug}/{lang}"\n',
      "give site_url (the QR code then links to the handout's page on that site) or web_url, not both"),
     ('site_url: "https://example.org/handouts"\n', "'site_url':"),
+    # Only {slug} and {lang}, as they are: a format spec pads the address to 5,000 characters (a QR
+    # code too long to print), an attribute probes the objects it is formatted with (issue 11).
+    *[(f'web_url: "https://example.org/{field}"\n', "'web_url': may use only the placeholders {slug} and {lang}")
+      for field in ("{slug:>5000}", "{slug.__class__}", "{lang!r}", "{slug[0]}", "{0}", "{", "{name}")],
 ])
 def test_one_address_for_the_site(project: Path, cli, settings: str, message: str) -> None:
     config = project / "handouts.yml"

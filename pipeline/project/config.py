@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import string
 from pathlib import Path
 from typing import Literal
 
@@ -96,10 +97,16 @@ class Config(Strict):
     @classmethod
     def _web_url_placeholders(cls, value: str | None) -> str | None:
         if value is not None:
+            # Exactly {slug} and {lang}: a format spec ({slug:>5000}) or an attribute
+            # ({slug.__class__}) would let a config file pad or probe what it is formatted with.
             try:
-                value.format(slug="slug", lang="en")
-            except (KeyError, IndexError, ValueError):
-                raise ValueError("may use only the placeholders {slug} and {lang}") from None
+                fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                          if name is not None]
+            except ValueError:
+                fields = [("", "", None)]
+            if any(name not in ("slug", "lang") or spec or conversion for name, spec, conversion in fields):
+                raise ValueError("may use only the placeholders {slug} and {lang}, as they are; "
+                                 "write them as {slug} and {lang}")
         return value
 
     @pydantic.model_validator(mode="after")
