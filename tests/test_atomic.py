@@ -194,3 +194,23 @@ def test_workers_render_with_the_code_the_digests_describe(tmp_path: Path) -> No
                              "-j", "2"], cwd=other.parent, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 built, 0 skipped, 0 failed" in result.stdout
+
+
+def test_a_build_waiting_for_another_says_so(tmp_path: Path) -> None:
+    """A second build into the same output/ waits for the first: it says so, instead of looking
+    hung, and builds once the first lets go."""
+    root = good_project(tmp_path)
+    (root / "output").mkdir()
+    taken = threading.Event()
+
+    def other_build() -> None:  # holds the lock for a second, as a build in another process would
+        with filelock.FileLock(root / "output" / ".lock"):
+            taken.set()
+            time.sleep(1.0)
+
+    threading.Thread(target=other_build).start()
+    taken.wait(10)
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--layout", "letter", "--lang", "en", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"waiting  for another build in {root / 'output'} to finish" in result.output
+    assert "1 built, 0 skipped, 0 failed" in result.output

@@ -53,6 +53,9 @@ class _Printer:
         if self.bar is not None and outcome.status != "skipped":
             self.bar.update(1)
 
+    def waiting(self, lock: Path) -> None:
+        self._line(f"waiting  for another build in {lock.parent} to finish (it holds {lock.name})", err=True)
+
     def _line(self, text: str, err: bool = False) -> None:
         if self.bar is not None:
             # Above the bar, which redraws itself on the next update.

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,22 @@ class Progress:
     def done(self, outcome: Outcome) -> None:
         """A target was built, skipped or failed."""
 
+    def waiting(self, lock: Path) -> None:
+        """Another build holds `lock` (the same output/): this one waits for it to finish."""
+
+
+@contextlib.contextmanager
+def _held(lock: filelock.FileLock, progress: Progress) -> Iterator[None]:
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        progress.waiting(Path(lock.lock_file))
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
 
 def _intact(output: Path, entry: dict[str, Any], files: Files) -> bool:
     """Whether an output and every file it brought along are the bytes the manifest records."""
@@ -142,8 +159,9 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             loaded[source] = load_layout(project.layouts_dir, source)
     output = project.output_dir
     output.mkdir(parents=True, exist_ok=True)
-    # One build at a time per output folder: a second one waits rather than interleaving manifests.
-    with filelock.FileLock(output / ".lock"):
+    # One build at a time per output folder: a second one waits rather than interleaving manifests,
+    # and says so rather than seeming to hang.
+    with _held(filelock.FileLock(output / ".lock"), progress):
         entries: dict[str, Any] = read_manifest(output)["outputs"]
         state = State.load(output)
         digests = Digests(project, state, loaded)
