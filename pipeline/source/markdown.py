@@ -74,15 +74,12 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
         places), else anywhere in it, else below it (a reference link's definition)."""
         line, column = block_line, 1
         start = block_line - version.body_line
-        searches = [(cursor[0], cursor[1]), (0, 0), (len(block), 0)] if at else []
-        for first, offset in searches:
-            where = next(((n, c) for n in range(start + first, len(lines))
-                          if (c := lines[n].find(at, offset if n == start + first else 0)) >= 0
-                          and (first == len(block) or n < start + len(block))), None)
-            if where:
-                cursor[:] = [where[0] - start, where[1] + 1]
-                line, column = version.body_line + where[0], where[1] + 1
-                break
+        end = start + len(block)
+        where = at and (_find(lines, at, start + cursor[0], cursor[1], end) or _find(lines, at, start, 0, end)
+                        or _find(lines, at, end, 0, len(lines)))
+        if where:
+            cursor[:] = [where[0] - start, where[1] + 1]
+            line, column = version.body_line + where[0], where[1] + 1
         problems.append(Problem(version.file, message, line, column, hint=hint, warning=warning))
 
     for position, token in enumerate(tokens):
@@ -117,6 +114,15 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
     if any(not p.warning for p in problems):
         return None, problems
     return body, problems
+
+
+def _find(lines: list[str], text: str, line: int, column: int, end: int) -> tuple[int, int] | None:
+    """The first (line, column), 0-based, at or after (line, column) and before line `end`, where `text` is."""
+    for number in range(line, min(end, len(lines))):
+        found = lines[number].find(text, column if number == line else 0)
+        if found >= 0:
+            return number, found
+    return None
 
 
 def _table_has_header(tokens: list[Token], start: int) -> bool:
