@@ -15,7 +15,7 @@ from typing import Any
 import tinyhtml5
 from pypdf.generic import DictionaryObject, IndirectObject, NumberObject
 
-from .reader import _CONTENT_OPS, _HEX, _MCID, _to_unicode, array
+from .reader import array, content_events
 
 SOFT_HYPHEN = "\u00ad"
 # Drawn by the layout, not written by the author: list markers. (Page furniture, call-out
@@ -28,31 +28,17 @@ _SPACING = re.compile(r"\s+")
 
 def marked_texts(page_obj: Any, fonts: dict[int, dict[int, str]]) -> dict[int, str]:
     """A page's tagged text by MCID, decoded through the fonts' ToUnicode maps."""
-    contents = page_obj.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    resources = (page_obj.get("/Resources", {}) or {}).get("/Font", {}) or {}
     texts: dict[int, str] = {}
     stack: list[int | None] = []
-    cmap: dict[int, str] = {}
-    for match in _CONTENT_OPS.finditer(data):
-        tag, props, marked, emc, font, shown, _ = match.groups()
-        if marked:
-            mcid = _MCID.search(props or b"")
-            stack.append(None if tag == b"Artifact" or mcid is None else int(mcid.group(1)))
-        elif emc:
+    for kind, value in content_events(page_obj, fonts):
+        if kind == "begin":
+            tag, mcid = value
+            stack.append(None if tag == "Artifact" else mcid)
+        elif kind == "end":
             if stack:
                 stack.pop()
-        elif font:
-            ref = resources.get("/" + font.decode())
-            if ref is not None:
-                key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
-                if key not in fonts:
-                    fonts[key] = _to_unicode(ref.get_object())
-                cmap = fonts[key]
         elif stack and stack[-1] is not None:
-            codes = b"".join(bytes.fromhex(h.decode()) for h in _HEX.findall(shown))
-            text = "".join(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
-            texts[stack[-1]] = texts.get(stack[-1], "") + text
+            texts[stack[-1]] = texts.get(stack[-1], "") + value
     return texts
 
 

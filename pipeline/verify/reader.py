@@ -4,6 +4,7 @@ content and tagged text (decoded through the fonts' ToUnicode maps)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
@@ -91,32 +92,21 @@ def _to_unicode(font: DictionaryObject) -> dict[int, str]:
     return cmap
 
 
-def scan_page(page_obj: Any, page_ref: int, tree: Tree, number: int,
-               fonts: dict[int, dict[int, str]]) -> tuple[list[str], list[tuple[str, str]]]:
-    """One pass over a page's content: findings about marked content, and its tagged text with /Lang."""
+def content_events(page_obj: Any, fonts: dict[int, dict[int, str]]) -> Iterator[tuple[str, Any]]:
+    """A page's content in order, as ("begin", (tag, MCID or None)), ("end", None) and
+    ("text", the shown text decoded through its font's ToUnicode map). `fonts` keeps each
+    font's map across pages (a font is read once a document)."""
     contents = page_obj.get_contents()
     data = contents.get_data() if contents is not None else b""
     resources = (page_obj.get("/Resources", {}) or {}).get("/Font", {}) or {}
-    findings: list[str] = []
-    texts: list[tuple[str, str]] = []
-    stack: list[tuple[str, int | None]] = []
     cmap: dict[int, str] = {}
     for match in _CONTENT_OPS.finditer(data):
         tag, props, marked, emc, font, shown, _ = match.groups()
         if marked:
             mcid = _MCID.search(props or b"")
-            stack.append((tag.decode(), int(mcid.group(1)) if mcid else None))
-            if tag == b"Artifact":
-                continue
-            if mcid is None:
-                if not any(t == "Artifact" for t, _ in stack[:-1]):
-                    findings.append(f"page {number}: marked content /{tag.decode()} has no MCID and is not an artifact")
-            elif (page_ref, int(mcid.group(1))) not in tree.owned:
-                findings.append(f"page {number}: marked content MCID {int(mcid.group(1))} belongs to no structure "
-                                "element in the tree (neither tagged nor an artifact)")
+            yield "begin", (tag.decode(), int(mcid.group(1)) if mcid else None)
         elif emc:
-            if stack:
-                stack.pop()
+            yield "end", None
         elif font:
             ref = resources.get("/" + font.decode())
             if ref is not None:
@@ -124,12 +114,35 @@ def scan_page(page_obj: Any, page_ref: int, tree: Tree, number: int,
                 if key not in fonts:
                     fonts[key] = _to_unicode(ref.get_object())
                 cmap = fonts[key]
+        else:
+            codes = b"".join(bytes.fromhex(h.decode()) for h in _HEX.findall(shown))
+            yield "text", "".join(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
+
+
+def scan_page(page_obj: Any, page_ref: int, tree: Tree, number: int,
+              fonts: dict[int, dict[int, str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """One pass over a page's content: findings about marked content, and its tagged text with /Lang."""
+    findings: list[str] = []
+    texts: list[tuple[str, str]] = []
+    stack: list[tuple[str, int | None]] = []
+    for kind, value in content_events(page_obj, fonts):
+        if kind == "begin":
+            tag, mcid = value
+            stack.append(value)
+            if tag == "Artifact":
+                continue
+            if mcid is None:
+                if not any(t == "Artifact" for t, _ in stack[:-1]):
+                    findings.append(f"page {number}: marked content /{tag} has no MCID and is not an artifact")
+            elif (page_ref, mcid) not in tree.owned:
+                findings.append(f"page {number}: marked content MCID {mcid} belongs to no structure "
+                                "element in the tree (neither tagged nor an artifact)")
+        elif kind == "end":
+            if stack:
+                stack.pop()
         elif not stack:
             findings.append(f"page {number}: text drawn outside any marked content")
         elif all(t != "Artifact" for t, _ in stack):
             mcid = next((m for _, m in reversed(stack) if m is not None), None)
-            codes = b"".join(bytes.fromhex(h.decode()) for h in _HEX.findall(shown)) if shown.startswith(b"[") \
-                else bytes.fromhex(shown[1:-1].decode())
-            text = "".join(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "") for i in range(0, len(codes), 2))
-            texts.append((text, tree.langs.get((page_ref, mcid), "") if mcid is not None else ""))
+            texts.append((value, tree.langs.get((page_ref, mcid), "") if mcid is not None else ""))
     return findings, texts
