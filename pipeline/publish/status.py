@@ -175,13 +175,7 @@ def table(rows: list[Row], langs: list[str]) -> list[str]:
                      + [(row.revised.get(lang, "-"), None) for lang in langs]
                      + [(translation, "yellow" if translation != "current" else None), (row.reviewed, None),
                         (due, review_color), (", ".join(scores), None), (build, None)])
-    widths = [max([len(header[i])] + [len(r[i][0]) for r in cells_by_row if len(r) > i and len(r) == len(header)])
-              for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    for cells in cells_by_row:
-        lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
-                               for (text, color), w in zip(cells, widths)).rstrip())
-    return lines
+    return _aligned(header, cells_by_row)
 
 
 def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[str]:
@@ -208,10 +202,16 @@ def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[
             table.append(cells)
     if not table:
         return []
-    widths = [max(len(text) for text, _ in [(h, None) for h in header][i:i + 1] + [r[i] for r in table])
+    return _aligned(header, table)
+
+
+def _aligned(header: list[str], rows: list[list[tuple[str, str | None]]]) -> list[str]:
+    """Rows of (text, colour) cells under `header`, each column as wide as its widest cell (a
+    short row, like a handout that cannot be read, does not set the widths)."""
+    widths = [max([len(header[i])] + [len(row[i][0]) for row in rows if len(row) == len(header)])
               for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    for cells in table:
+    for cells in rows:
         lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
                                for (text, color), w in zip(cells, widths)).rstrip())
     return lines
