@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.exchange.importer import slug_for
@@ -31,8 +33,6 @@ def _tree(folder: Path) -> dict[str, str]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handout built once (English, letter), in a project inside a folder that holds
     files of its own beside it (README.keep, outside.pdf): what an escape would reach."""
-    from click.testing import CliRunner
-
     base = tmp_path_factory.mktemp("escape")
     (base / "project").mkdir()
     root = good_project(base / "project")
@@ -46,8 +46,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_a_manifest_cannot_reach_outside_output(built: Path, tmp_path: Path, cli, case: dict) -> None:
     root = tmp_path / "project"
-    import shutil
-
     shutil.copytree(built, root, symlinks=True)
     outside = tmp_path / "outside.pdf"
     outside.write_bytes(b"%PDF-1.7 not ours")
@@ -87,8 +85,6 @@ def _check(cli, root: Path) -> str:
 
 def test_a_handout_folder_linked_from_outside_is_not_read(project: Path, tmp_path: Path, cli) -> None:
     elsewhere = tmp_path / "elsewhere"
-    import shutil
-
     shutil.copytree(project / "handouts" / SLUG, elsewhere)
     secret = "Text from outside the project"
     md = elsewhere / "en.md"
@@ -126,8 +122,6 @@ def test_a_source_file_that_is_a_link_is_refused(project: Path, tmp_path: Path, 
     ("fever--children", "is not a valid handout name"),
 ])
 def test_one_slug_rule(project: Path, cli, name: str, said: str | None) -> None:
-    import shutil
-
     shutil.copytree(project / "handouts" / SLUG, project / "handouts" / name)
     output = _check(cli, project)
     assert "Traceback" not in output and "File name too long" not in output

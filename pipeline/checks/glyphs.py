@@ -19,10 +19,16 @@ from ..source.model import Handout
 _NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u200b\u200c\u200d\ufeff\u00ad")
 
 
-@functools.cache
 def drawable(fonts_dir: Path) -> frozenset[int]:
-    """The characters every font in fonts/ can draw (text may be set in any of them)."""
-    maps = [set(TTFont(file, lazy=True).getBestCmap()) for file in sorted(fonts_dir.glob("*.[ot]tf"))]
+    """The characters every font in fonts/ can draw (text may be set in any of them); read again
+    when a font file changes (watch and serve run for hours)."""
+    files = sorted(fonts_dir.glob("*.[ot]tf"))
+    return _drawable(tuple((file, file.stat().st_mtime_ns, file.stat().st_size) for file in files))
+
+
+@functools.cache
+def _drawable(files: tuple[tuple[Path, int, int], ...]) -> frozenset[int]:
+    maps = [set(TTFont(file, lazy=True).getBestCmap()) for file, _, _ in files]
     return frozenset(set.intersection(*maps)) if maps else frozenset()
 
 
