@@ -6,13 +6,13 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from ..source.markdown import Parsed, lone_image, parser
+from ..source.markdown import Parsed, callout_kind, lone_image, parser
 from ..source.model import Handout
 from . import typography
 
@@ -74,6 +74,9 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
 
 # French ordinals: 1er, 1re, 2e, 3es (French usage sets the ending as a superscript).
 _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ers?|res?|es?)(?!\w)")
+# A "word" longer than any real one (a pasted code, a run of digits): it is broken anywhere
+# (CSS overflow-wrap) but never hyphenated, which takes WeasyPrint minutes on thousands of letters.
+_LONG_WORD = re.compile(r"[^\s<>&]{50,}")
 
 
 class _Renderer(RendererHTML):
@@ -81,6 +84,8 @@ class _Renderer(RendererHTML):
 
     def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         html = super().text(tokens, idx, options, env)
+        if not env.get("in_link"):  # a link's own box must hold its text (links are never hyphenated)
+            html = _LONG_WORD.sub(r'<span class="long-word">\g<0></span>', html)
         if env.get("lang") != "fr":
             return html
         # The tagged text stays "1er": <sup> changes the drawing, not the characters.
@@ -116,19 +121,34 @@ class _Renderer(RendererHTML):
                 break
             text += inner.content if inner.type in ("text", "code_inline") else ""
         labels = env["labels"]
-        if href.startswith("tel:"):
+        if _is_address(text, href):  # "https://…" as its own text: say which site it leads to
+            title = labels["link_address"].format(host=urlsplit(href).hostname or href)
+        elif href.startswith("tel:"):
             title = labels["link_call"].format(number=text)
         elif href.startswith("mailto:"):
             title = labels["link_email"].format(text=text)
         else:
             title = labels["link_website"].format(text=text)
         token.attrSet("title", title)
+        env["in_link"] = True
+        return super().renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        env["in_link"] = False
         return super().renderToken(tokens, idx, options, env)
 
     def container_callout_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        # The container plugin's own rule adds the class, but only to md.renderer, not to ours.
-        tokens[idx].attrJoin("class", "callout")
-        return super().renderToken(tokens, idx, options, env)
+        """A call-out of its kind; every kind but the plain one opens with its printed name, which
+        also names the note for assistive technology (aria-labelledby here, /T in the PDF)."""
+        kind, title = callout_kind(tokens[idx].info) or ("callout", "")
+        if kind == "callout" and not title:
+            return '<div class="callout">\n'
+        name = title or env["labels"][f"callout_{kind}"]
+        env["callouts"] = number = env.get("callouts", 0) + 1
+        anchor = f"callout-{env['lang']}-{number}"  # unique in a bilingual document too
+        name = typography.apply(name, env["lang"], env.get("french"))
+        return (f'<div class="callout callout-{kind}" role="note" aria-labelledby="{anchor}">\n'
+                f'<p class="callout-name" id="{anchor}">{_escape(name)}</p>\n')
 
     def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         if tokens[idx].attrGet("scope") is None:
@@ -149,6 +169,11 @@ class _Renderer(RendererHTML):
                     tokens[position + 1].tag = tokens[closing].tag = "th"
                     tokens[position + 1].attrSet("scope", "row")
         return super().renderToken(tokens, idx, options, env)
+
+
+def _is_address(text: str, href: str) -> bool:
+    text = text.strip().lower()
+    return text.startswith(("http:", "https:", "www.")) or text == href.lower().split("//", 1)[-1]
 
 
 def _escape(text: str) -> str:

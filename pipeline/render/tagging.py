@@ -218,6 +218,11 @@ def _decorate(box: Any, element: pydyf.Dictionary) -> None:
         element["S"] = "/TD"
     elif element["S"] == "/TH":
         element["A"]["Scope"] = "/Row" if box.element.get("scope") == "row" else "/Column"  # settled above
+    named_by = box.element.get("aria-labelledby")
+    if named_by:  # a call-out's name (its first paragraph) as the element's title
+        name = next((e for e in box.element.iter() if e.get("id") == named_by), None)
+        if name is not None:
+            element["T"] = pydyf.String("".join(name.itertext()))
 
 
 def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> None:

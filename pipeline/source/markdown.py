@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -18,6 +20,17 @@ from .model import Handout, LanguageVersion
 # Deeper than this is a broken or hostile file, not a handout; markdown-it would drop the rest silently.
 MAX_NESTING = 20
 LINK_SCHEMES = ("http", "https", "tel", "mailto")
+# Call-out kinds by the word an author writes after ":::" (or Quarto's ".callout-…" class): each
+# kind has its own look and printed name; "callout" is the plain key-message box, with no name.
+CALLOUT_KINDS = {"callout": "callout", "note": "note", "tip": "note", "warning": "warning",
+                 "important": "warning", "caution": "warning", "emergency": "emergency"}
+# "::: warning", "::: callout warning", "::: {.callout-warning}", "::: {.warning title="…"}".
+_FENCE_WORDS = re.compile(r"(?:callout\s+)?(\w+)\s*", re.I)
+# A table's caption: a paragraph just before or after it (Pandoc's "Table: …" or ": …").
+_CAPTION = re.compile(r"(?:(?:Table|Tableau)\s*:|:\s)\s*(\S.*)", re.S)
+# A quotation's attribution: its last paragraph, opened by a dash ("— Marie", "-- Marie").
+_ATTRIBUTION = re.compile(r"(?:—|―|–|--)\s*\S")
+_FENCE_ATTRIBUTES = re.compile(r'\{\s*\.(?:callout-)?(\w+)(?:\s+title\s*=\s*"([^"]*)")?\s*\}\s*', re.I)
 
 
 @dataclasses.dataclass
@@ -34,12 +47,96 @@ def parser(lang: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": QUOTES[lang],
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "replacements", "smartquotes"])
-    md.use(container_plugin, "callout")
+    md.use(container_plugin, "callout", validate=lambda params, *_: callout_kind(params) is not None)
     md.use(attrs_plugin, spans=True, allowed=["lang"])
     # markdown-it leaves a javascript:, file: or data: link as plain text, which would be printed
     # as raw Markdown: every link is parsed here, and _check_inline refuses the schemes we do not print.
     md.validateLink = lambda url: True
+    md.core.ruler.after("block", "table_captions", _table_captions)
+    md.core.ruler.after("block", "attributions", _attributions)
     return md
+
+
+def _table_captions(state: StateCore) -> None:
+    """Move a caption paragraph into the table it captions (rendered as <caption>). Without a blank
+    line, a caption line under a table is read as a last row with one cell: that is taken too."""
+    tokens = state.tokens
+    for start in [i for i, t in enumerate(tokens) if t.type == "table_open"][::-1]:
+        end = next(i for i in range(start, len(tokens)) if tokens[i].type == "table_close")
+        caption: list[Token] = []
+        if _is_caption(tokens, end + 1):
+            caption = tokens[end + 2:end + 3]
+            del tokens[end + 1:end + 4]
+        elif end - start > 4 and tokens[end - 2].type == "tr_close" and _is_caption_row(tokens, end - 2, state):
+            row = max(i for i in range(start, end) if tokens[i].type == "tr_open")
+            caption = tokens[row + 2:row + 3]
+            del tokens[row:end - 1]
+        elif start >= 3 and _is_caption(tokens, start - 3):
+            caption = tokens[start - 2:start - 1]
+            del tokens[start - 3:start]
+            start -= 3
+        if caption:
+            inline = caption[0]
+            inline.content = _CAPTION.fullmatch(inline.content).group(1)
+            tokens[start + 1:start + 1] = [Token("table_caption_open", "caption", 1, level=inline.level),
+                                           inline, Token("table_caption_close", "caption", -1, level=inline.level)]
+
+
+def _is_caption(tokens: list[Token], at: int) -> bool:
+    return (at + 2 < len(tokens) and tokens[at].type == "paragraph_open" and tokens[at].level == 0
+            and _CAPTION.fullmatch(tokens[at + 1].content) is not None)
+
+
+def _is_caption_row(tokens: list[Token], row_close: int, state: StateCore) -> bool:
+    """The table's last row is a caption line without a "|": one cell of text, the others empty."""
+    row = max(i for i in range(row_close) if tokens[i].type == "tr_open")
+    cells = [t for t in tokens[row:row_close] if t.type == "inline"]
+    line = state.src.splitlines()[tokens[row].map[0]] if tokens[row].map else "|"
+    return ("|" not in line and bool(cells) and _CAPTION.fullmatch(cells[0].content) is not None
+            and not any(c.content for c in cells[1:]))
+
+
+def _attributions(state: StateCore) -> None:
+    """A quotation whose last paragraph (or last line) opens with a dash: that is its attribution,
+    set apart from the quote (<figure><blockquote>…</blockquote><figcaption>…</figcaption></figure>)."""
+    tokens = state.tokens
+    starts = [i for i, t in enumerate(tokens) if t.type == "blockquote_open"]
+    for start in starts[::-1]:  # innermost and last first: what is changed lies after `start`
+        end = next(i for i in range(start + 1, len(tokens))
+                   if tokens[i].type == "blockquote_close" and tokens[i].level == tokens[start].level)
+        if not (end - start > 3 and tokens[end - 1].type == "paragraph_close" and tokens[end - 3].level == tokens[start].level + 1):
+            continue
+        opening, inline, closing = tokens[end - 3:end]
+        quote, _, said_by = inline.content.rpartition("\n")
+        if not _ATTRIBUTION.match(said_by):
+            continue
+        if quote:  # "> Quote\n> — Name": the name's line becomes its own paragraph
+            inline.content = quote
+            opening = Token("paragraph_open", "p", 1, level=opening.level, map=opening.map, block=True)
+            inline = Token("inline", "", 0, level=inline.level, content=said_by, map=inline.map, block=True, children=[])
+            closing = Token("paragraph_close", "p", -1, level=closing.level, block=True)
+            removed = 0
+        else:
+            removed = 3
+        opening.type, opening.tag, closing.type, closing.tag = "attribution_open", "figcaption", "attribution_close", "figcaption"
+        opening.attrSet("class", "attribution")
+        level = tokens[start].level
+        figure = Token("quotation_open", "figure", 1, level=level, block=True)
+        figure.attrSet("class", "quotation")
+        tokens[end - removed:end + 1] = [tokens[end], opening, inline, closing,
+                                         Token("quotation_close", "figure", -1, level=level, block=True)]
+        tokens.insert(start, figure)
+
+
+def callout_kind(params: str) -> tuple[str, str] | None:
+    """A call-out fence's (kind, title): title is "" unless Quarto's title="…" gives one."""
+    params = params.strip()
+    match = _FENCE_WORDS.fullmatch(params) or _FENCE_ATTRIBUTES.fullmatch(params)
+    kind = CALLOUT_KINDS.get(match.group(1).lower()) if match else None
+    if kind is None:
+        return None
+    title = match.group(2) if match.re is _FENCE_ATTRIBUTES else None
+    return kind, (title or "").strip()
 
 
 def _snippet(text: str, width: int = 40) -> str:
@@ -107,8 +204,9 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
         elif token.type == "inline" and token.content.startswith(":::"):
             # A fence the container plugin did not take (::: warning, ::: {.callout-note}) would be
             # printed as its own source text.
-            problem(f'"{_snippet(token.content.splitlines()[0])}" is not a call-out: the only fence is "::: callout"',
-                    'write "::: callout" on its own line, the text, then ":::"')
+            problem(f'"{_snippet(token.content.splitlines()[0])}" is not a call-out we know',
+                    'write "::: note", "::: warning", "::: emergency" or "::: callout" on its own line, '
+                    'the text, then ":::"')
         elif token.type == "inline":
             _check_inline(token, handout, problem)
     if any(not p.warning for p in problems):
