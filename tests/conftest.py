@@ -41,6 +41,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output"
 
 
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The construct corpus (tests/corpus.py) built in every layout and both languages."""
+    from .corpus import build_corpus
+
+    return build_corpus(copy_project(tmp_path_factory.mktemp("constructs"), ()))
+
+
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()

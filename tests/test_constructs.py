@@ -4,61 +4,18 @@ layout and both languages. The construct corpus (tests/fixtures/constructs/) is 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from pipeline.project.config import load_project
-from pipeline.project.layouts import load_layout
-from pipeline.publish.build import build
-from pipeline.render.html import render_html
-from pipeline.source.model import load_handout
 from pipeline.verify import Expect, verify_pdf
 from pipeline.verify.readback import check as read_back, html_text, spoken
 
 from . import pdfstruct
-from .conftest import ROOT, copy_project
+from .conftest import ROOT
+from .corpus import CASES, LANGS, LAYOUTS, SLUGS, pdf_file, source_text, text_lines
 from .test_repair import plain_weasyprint
-
-CORPUS = ROOT / "tests" / "fixtures" / "constructs"
-SLUGS = tuple(sorted(p.name for p in CORPUS.iterdir() if p.is_dir()))
-LANGS = ("en", "fr")
-# Every layout with an accessible edition; the booklet is the letter pages imposed (print only).
-LAYOUTS = ("letter", "a4", "large-print", "photocopy", "bilingual")
-CASES = [(slug, lang, layout) for slug in SLUGS for lang in LANGS for layout in LAYOUTS
-         if not (layout == "bilingual" and lang == "fr")]
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The construct corpus built in every layout (booklet included) and both languages."""
-    root = copy_project(tmp_path_factory.mktemp("constructs"), ())
-    for slug in SLUGS:
-        shutil.copytree(CORPUS / slug, root / "handouts" / slug)
-    project = load_project(root)
-    summary = build(project, list(SLUGS), list(LANGS), [*LAYOUTS, "booklet"], jobs=2)
-    assert not summary.failed, [o.message for o in summary.outcomes if o.status == "failed"]
-    return root
-
-
-def pdf_file(root: Path, slug: str, lang: str, layout: str) -> Path:
-    if layout == "bilingual":
-        return root / "output" / "bilingual" / f"{slug}.pdf"
-    return root / "output" / lang / f"{slug}{'' if layout == 'letter' else '.' + layout}.pdf"
-
-
-def text_lines(path: Path) -> list[str]:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.splitlines()
-
-
-def source_text(root: Path, slug: str, lang: str, layout: str) -> str:
-    project = load_project(root)
-    handout, _ = load_handout(project, slug)
-    rendered, _ = render_html(project, handout, lang, load_layout(project.layouts_dir, layout))
-    return html_text(rendered.html)
 
 
 def _elements(node: tuple, parent: str = ""):
@@ -106,15 +63,24 @@ def test_line_end_hyphens_rejoin_and_hard_hyphens_stay(corpus: Path, lang: str, 
     for slug in SLUGS:
         path = pdf_file(corpus, slug, lang, layout)
         words = set(re.findall(r"[\w\-’']+", source_text(corpus, slug, lang, layout)))
-        lines = text_lines(path)
-        for line, following in zip(lines, lines[1:]):
-            if not following or not line or line[-1] not in "-\u00ad" or not re.search(r"\w.$", line):
+        # The running footer and the page number sit between a page's last line and the next page's first.
+        lines = [line.lstrip("\f") for line in text_lines(path)
+                 if not re.match(r"\f?(©|Page \d+ (of|de) \d+$)", line) and " · " not in line]
+        for index, line in enumerate(lines[:-1]):
+            if not lines[index + 1] or not line or line[-1] not in "-\u00ad" or not re.search(r"\w.$", line):
                 continue
+            if index and lines[index - 1].endswith("\u00ad"):
+                continue  # the middle of a word hyphenated twice: checked with its first part
             head = re.findall(r"[\w\-’']+", line)[-1] if line[-1] == "-" else re.findall(r"[\w\-’']+\u00ad$", line)[0]
-            tail = re.match(r"[\w\-’']*", following).group()
+            following = index + 1
+            tail = re.match(r"[\w\-’'\u00ad]*", lines[following]).group()
+            while tail.endswith("\u00ad") and tail == lines[following] and following + 1 < len(lines):
+                following += 1  # "Hydro-" / "chloro-" / "thiazide" in a narrow column
+                tail += re.match(r"[\w\-’']*", lines[following]).group()
             if line.endswith("\u00ad"):
                 soft += 1
-                assert head[:-1] + tail in words, f"{path.name}: {head!r} / {tail!r} does not rejoin to a word"
+                word = (head + tail).replace("\u00ad", "")
+                assert word in words, f"{path.name}: {head!r} / {tail!r} does not rejoin to a word"
             else:
                 assert head + tail in words, f"{path.name}: {head!r} / {tail!r} is a word split with a hard hyphen"
     if layout != "large-print":  # large print does not hyphenate
@@ -185,7 +151,7 @@ def test_french_ordinals_and_cited_english_title(corpus: Path, layout: str) -> N
     english_title = [lang for said, lang in runs if "Extreme heat" in said]
     assert english_title and all(lang.startswith("en") for lang in english_title), english_title
     heard = "".join(said for said, _ in runs)
-    assert "1er et 2e voyages" in heard.replace("\u00a0", " ")
+    assert re.search(r"1er\s*et\s*2e\s*voyages", heard)  # a line may end between the words, not inside one
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -11,6 +11,8 @@ from ..project.locales import NBSP, NNBSP, QUOTES
 _UNITS = r"(?:mg|mcg|µg|g|kg|mL|ml|L|h|min|s|mm|cm|m|km|°C|°F|%|\$)"
 _NUMBER_UNIT = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+({_UNITS})(?![\w])")
 _SPACES = f" {NBSP}{NNBSP}"
+# "8:00 a.m.", "3 p.m.": the time stays with its a.m. or p.m.
+_CLOCK = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+([ap]\.m\.)")
 _TIME = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+h[ {NBSP}{NNBSP}]+(\d\d)(?!\d)")
 # "É.-U.", "N.-É.": a word joiner after the hyphen keeps the abbreviation on one line (the fonts
 # have no non-breaking hyphen U+2011); it is invisible and never drawn, so the text layer is intact.
@@ -38,7 +40,7 @@ def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP, guillemets: 
 
 
 def english_spacing(text: str) -> str:
-    return _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text)
+    return _CLOCK.sub(rf"\1{NBSP}\2", _NUMBER_UNIT.sub(rf"\1{NBSP}\2", text))
 
 
 def join_abbreviations(text: str) -> str:
