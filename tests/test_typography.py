@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import io
+import re
 from pathlib import Path
 
+import pypdf
 import pytest
 import yaml
 
@@ -12,8 +16,10 @@ from pipeline.project.layouts import load_layout
 from pipeline.project.locales import labels
 from pipeline.render.body import render_body
 from pipeline.render.html import render_html
+from pipeline.render.pdf import Renderer
 from pipeline.source.markdown import Parsed, parser
 from pipeline.source.model import load_handout
+from pipeline.verify.readback import spoken
 
 from .conftest import ROOT, copy_project
 
@@ -62,8 +68,9 @@ def test_french_handout_html_has_no_break_spaces() -> None:
     assert f"colonne{NNBSP}?</h2>" in html                       # body heading (Markdown)
     assert f"Numéro du document{NBSP}: 61301" in html             # label (layouts/locales/fr.yml)
     assert f"symptômes{NNBSP}? Composez le" in html               # handouts.yml contact text
-    assert "le 1er décembre 2019." in html                        # review date, the French way
-    assert "Révisé le 1er mai 2014" in html
+    # Generated dates the French way, the ordinal raised as in the body (the footer keeps it on the line).
+    assert 'le 1<sup class="ordinal">er</sup> décembre 2019.' in html
+    assert 'Révisé le 1<sup class="ordinal">er</sup> mai 2014' in html
     for bad in (" ?", " :", " !", " ;", "« ", " »"):
         assert bad not in html.split("<main>")[1], f"ordinary space in {bad!r}"
 
@@ -91,3 +98,27 @@ def test_typography_settings_refuse_breaking_spaces(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as error:
         load_project(root)
     assert "typography.fr.colon" in str(error.value.format_message())
+
+
+@pytest.fixture(scope="module")
+def cases_pdf() -> list[str]:
+    """Every case's HTML as one paragraph of a letter PDF, and each paragraph as a screen reader gets it."""
+    project = load_project(ROOT)
+    paragraphs = []
+    for case in CASES:
+        french = FrenchTypography(**case["french"]) if "french" in case else None
+        paragraphs.append(f'<p lang="{case["lang"]}">{render_inline(case["input"], case["lang"], french)}</p>')
+    html = f"<!DOCTYPE html><html lang=en><head><title>Cases</title></head><body>{''.join(paragraphs)}</body></html>"
+    data = Renderer(project).render(html, load_layout(project.layouts_dir, "letter"), ROOT, Path("cases"), b"0" * 16)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    return ["".join(text for text, _ in spoken(element.get_object(), list(reader.pages)))
+            for element in root["/K"][0].get_object()["/K"]]
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[case["name"] for case in CASES])
+def test_typography_case_in_the_pdf(cases_pdf: list[str], index: int) -> None:
+    """The PDF's text layer holds the characters the HTML does, U+00A0 and U+202F included (each
+    case is one short line; the invisible word joiner is never drawn)."""
+    expected = html.unescape(re.sub(r"<[^>]+>", "", CASES[index]["expected"])).replace("\u2060", "")
+    assert _show(cases_pdf[index]) == _show(expected)

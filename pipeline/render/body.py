@@ -72,8 +72,6 @@ def _typeset(children: list[Token], lang: str, french: Any = None) -> None:
             langs.pop()
 
 
-# French ordinals: 1er, 1re, 2e, 3es (French usage sets the ending as a superscript).
-_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ers?|res?|es?)(?!\w)")
 # A "word" longer than any real one (a pasted code, a run of digits): it is broken anywhere
 # (CSS overflow-wrap) but never hyphenated, which takes WeasyPrint minutes on thousands of letters.
 _LONG_WORD = re.compile(r"[^\s<>&]{50,}")
@@ -88,8 +86,7 @@ class _Renderer(RendererHTML):
             html = _LONG_WORD.sub(r'<span class="long-word">\g<0></span>', html)
         if env.get("lang") != "fr":
             return html
-        # The tagged text stays "1er": <sup> changes the drawing, not the characters.
-        return _ORDINAL.sub(r'\1<sup class="ordinal">\2</sup>', html)
+        return typography.raise_ordinals(html)
 
     def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         if lone_image(tokens[idx + 1]):

@@ -111,14 +111,21 @@ def _reference(ref, lang: str, link_title: str, french: Any = None) -> markupsaf
         parts.append(markupsafe.Markup('<cite lang="{}">{}</cite>. ').format(LANG_TAGS[ref.lang], title))
     if ref.publication:
         parts.append(markupsafe.escape(ref.publication))
-        parts.append(markupsafe.Markup(", {}. ").format(long_date(ref.date, lang)) if ref.date else ". ")
+        parts.append(markupsafe.Markup(", {}. ").format(_dated(long_date(ref.date, lang), lang)) if ref.date else ". ")
     elif ref.date:
-        parts.append(markupsafe.Markup("{}. ").format(long_date(ref.date, lang)))
+        parts.append(markupsafe.Markup("{}. ").format(_dated(long_date(ref.date, lang), lang)))
     if ref.url:
         url = str(ref.url)
         parts.append(markupsafe.Markup('<a href="{}" title="{}">{}</a>').format(
             url, link_title.format(text=ref.title), url))
     return markupsafe.Markup("").join(parts)
+
+
+def _dated(text: str, lang: str) -> markupsafe.Markup:
+    """Text holding a long date, escaped, with "1er" set as French sets it (the footer, a margin
+    box of plain text, keeps it on the line)."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(typography.raise_ordinals(escaped) if lang == "fr" else escaped)
 
 
 def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Page:
@@ -148,10 +155,11 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
         sources=[_reference(ref, lang, text["link_website"], french) for ref in handout.meta.sources],
         about={
             "disclaimer": typography.apply(config.disclaimer[lang], lang, french),
-            "created": text["created"].format(date=long_date(handout.meta.created, lang)),
-            "revised": text["revised"].format(date=revised),
-            "reviewed": typography.apply(text["reviewed"].format(body=review.body[lang], organization=review.organization[lang],
-                                                         date=long_date(review.date, lang)), lang, french),
+            "created": _dated(text["created"].format(date=long_date(handout.meta.created, lang)), lang),
+            "revised": _dated(text["revised"].format(date=revised), lang),
+            "reviewed": _dated(typography.apply(text["reviewed"].format(
+                body=review.body[lang], organization=review.organization[lang], date=long_date(review.date, lang)),
+                lang, french), lang),
             "number": typography.apply(text["number"].format(number=handout.meta.number), lang, french),
             "copyright": typography.apply(license.copyright[lang], lang, french),
             "notice": typography.apply(license.notice[lang], lang, french),

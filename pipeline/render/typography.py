@@ -18,6 +18,8 @@ _TIME = re.compile(rf"(\d)[ {NBSP}{NNBSP}]+h[ {NBSP}{NNBSP}]+(\d\d)(?!\d)")
 # have no non-breaking hyphen U+2011); it is invisible and never drawn, so the text layer is intact.
 _ABBREVIATION = re.compile(r"(?<![\w.])(\w\.)-(\w\.)")
 WORD_JOINER = "\u2060"
+# French ordinals: 1er, 1re, 2e, 3es (French usage sets the ending as a superscript).
+_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ers?|res?|es?)(?!\w)")
 
 
 def french_spacing(text: str, high: str = NNBSP, colon: str = NBSP, guillemets: str | None = None) -> str:
@@ -45,6 +47,12 @@ def english_spacing(text: str) -> str:
 
 def join_abbreviations(text: str) -> str:
     return _ABBREVIATION.sub(rf"\1-{WORD_JOINER}\2", text)
+
+
+def raise_ordinals(html: str) -> str:
+    """French ordinal endings in escaped HTML as superscripts: <sup> changes the drawing, the
+    tagged text stays "1er"."""
+    return _ORDINAL.sub(r'\1<sup class="ordinal">\2</sup>', html)
 
 
 def smart_quotes(text: str, lang: str) -> str:
