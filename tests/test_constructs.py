@@ -165,3 +165,21 @@ def test_narrow_no_break_space_reads_as_itself(corpus: Path, layout: str) -> Non
     assert "symptômes\u202f? Composez" in heard and "parole\u202f? Utilisez" in heard
     assert not re.search(r"\w [;!?]", heard), re.search(r".{20}\w [;!?]", heard)
     assert not re.search(r"\u202f\w", heard)
+
+
+@pytest.mark.parametrize(("lang", "layout"), [(lang, layout) for lang in LANGS for layout in ("letter", "half-page")])
+def test_pdfminer_rejoins_hyphenated_words(corpus: Path, lang: str, layout: str) -> None:
+    """pdfminer.six, the third consumer checked (docs/accessibility.md), gets U+00AD at the line
+    end: dropping it with the line break gives back the author's word, every time."""
+    from pdfminer.high_level import extract_text
+
+    joined = 0
+    for slug in ("wound-care", "living-with-diabetes"):
+        path = pdf_file(corpus, slug, lang, layout)
+        words = set(re.findall(r"[\w\-’']+", source_text(corpus, slug, lang, layout)))
+        text = extract_text(str(path))
+        for head, tail in re.findall(r"([\w\-’']+)\u00ad\n+([\w\-’']+)", text):
+            joined += 1
+            assert head + tail in words, f"{path.name}: {head!r} / {tail!r}"
+        assert not re.search(r"\u00ad(?!\n)", text), "a soft hyphen inside a line"
+    assert joined
