@@ -164,6 +164,7 @@ class Run:
     artifact: bool       # inside /Artifact marked content (running header or footer)
     element: int | None  # object number of its structure element (None: untagged)
     block: str           # that element's nearest block-level structure type: P, H1, LBody, TD...
+    raised: bool = False  # a superscript: no larger than the run before it, a little above its baseline
 
 
 def _multiply(a: list[float], b: list[float]) -> list[float]:
@@ -241,8 +242,13 @@ def text_runs(path: Path) -> list[Run]:
                 mcid = next((m for _, m in reversed(tags) if m is not None), None)
                 element, block = blocks.get((int(key), mcid), (None, "")) if key is not None and mcid is not None \
                     else (None, "")
-                runs.append(Run(number, round(printed, 2), round(matrix[4], 2), round(matrix[5], 2),
-                                any(tag == "/Artifact" for tag, _ in tags), element, block))
+                run = Run(number, round(printed, 2), round(matrix[4], 2), round(matrix[5], 2),
+                          any(tag == "/Artifact" for tag, _ in tags), element, block)
+                before = runs[-1] if runs else None
+                if (before is not None and before.page == number and run.size <= before.size
+                        and 0 < run.y - before.y < before.size / 2):  # "1er": the ending raised
+                    run = dataclasses.replace(run, raised=True)
+                runs.append(run)
     return runs
 
 
@@ -253,7 +259,7 @@ def line_spacings(runs: list[Run], skip: tuple[str, ...] = ("/H1", "/H2", "/H3",
     lines: dict[tuple[int, int], dict[float, float]] = {}
     first: dict[tuple[int, int], Run] = {}
     for run in runs:
-        if run.artifact or run.element is None or run.block in skip:
+        if run.artifact or run.raised or run.element is None or run.block in skip:
             continue
         key = (run.page, run.element)
         baselines = lines.setdefault(key, {})

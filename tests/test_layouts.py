@@ -211,12 +211,15 @@ def _printed_source(slug: str, lang: str) -> str:
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
 def test_large_print_never_hyphenates(layouts_built: LayoutsBuilt, slug: str, lang: str) -> None:
     """A line may end in a hyphen only where the text has one ("Nouvelle-Écosse", "1-866-770-7763"):
-    no word is broken by hyphenation (clear-print guidance)."""
+    no word is broken by hyphenation (clear-print guidance), except in a table cell, where a word
+    may be wider than its column (four columns at 18 pt)."""
     source = _printed_source(slug, lang)
+    cells = " ".join(line for line in (ROOT / "handouts" / slug / f"{lang}.md").read_text(encoding="utf-8").splitlines()
+                     if line.startswith("|"))
     lines = text_of(pdf_path(layouts_built, "large-print", slug, lang), "-raw").replace("\u00a0", " ").splitlines()
     broken = [line.split()[-1] + following.split()[0] for line, following in zip(lines, lines[1:])
               if re.search("[-\u00ad\u2010]$", line) and following.strip()]
-    assert [word for word in broken if word not in source] == []
+    assert [word for word in broken if word not in source and word.replace("\u00ad", "") not in cells] == []
 
 
 @pytest.mark.parametrize(("slug", "lang"), [(slug, lang) for slug in SLUGS for lang in LANGS])
@@ -234,8 +237,9 @@ def test_large_print_line_spacing_is_1_5(layouts_built: LayoutsBuilt, slug: str,
             elif op in ("Tj", "TJ") and "/Artifact" not in tags:
                 matrix = _multiply(tm, ctm)
                 runs.append((round(size * _scale(matrix), 2), matrix[5]))
+        # Runs on one line differ by 0 (or by 5.4 pt to a raised ordinal, "1er"): not a line gap.
         gaps.update(round(abs(y2 - y1), 1) for (s1, y1), (s2, y2) in zip(runs, runs[1:])
-                    if s1 == s2 == 18 and abs(y2 - y1) > 0.01)
+                    if s1 == s2 == 18 and abs(y2 - y1) > 9)
     assert gaps.most_common(1)[0][0] == 27.0 and min(gaps) >= 27.0, sorted(gaps.items())
 
 
