@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -38,9 +39,12 @@ UPDATE = os.environ.get("HANDOUTS_UPDATE_GOLDEN") == "1"
 @dataclasses.dataclass
 class Imported:
     root: Path
+    reviewed: Path  # a copy with every TODO filled in, as a person would before publishing
     results: list[dict]
     summary: list[str]
     config_before: str
+    refused: list[str]  # handouts the build refused as imported (placeholders left)
+    as_imported: list[dict]
     built: list[dict]
 
 
@@ -59,12 +63,33 @@ def _make(dest: Path) -> dict:
         results = import_sources(load_project(root), [Path("inbox")], Options(today=TODAY))
     finally:
         os.chdir(cwd)
-    project = load_project(root)
     slugs = sorted({r.slug for r in results if r.slug})
+    # As imported, a handout with a TODO left is refused by the build, the others build.
+    as_imported = build(load_project(root), slugs, ["en"], ["letter"], jobs=1)
+    refused = sorted({str(p.file).split("/")[1] for p in as_imported.problems if not p.warning})
+    # Then a person does what IMPORT.md asks (here: every TODO filled in) and it all builds.
+    reviewed = dest / "reviewed"
+    shutil.copytree(root, reviewed, ignore=shutil.ignore_patterns("output"))
+    _fill_in(reviewed, slugs)
+    project = load_project(reviewed)
     summary = build(project, slugs, list(project.config.languages), available(project.layouts_dir), jobs=2)
-    return {"root": str(root), "results": [dataclasses.asdict(r) for r in results],
-            "summary": summary_lines(results), "config_before": before,
+    return {"root": str(root), "reviewed": str(reviewed), "results": [dataclasses.asdict(r) for r in results],
+            "summary": summary_lines(results), "config_before": before, "refused": refused,
+            "as_imported": [{"path": o.target.path, "status": o.status} for o in as_imported.outcomes],
             "built": [{"path": o.target.path, "status": o.status, "message": o.message} for o in summary.outcomes]}
+
+
+def _fill_in(root: Path, slugs: list[str]) -> None:
+    """What IMPORT.md asks a person to do, done: every TODO written over with real text."""
+    for index, slug in enumerate(slugs):
+        for file in (root / "handouts" / slug).iterdir():
+            if file.suffix in (".yml", ".md") and file.name != "IMPORT.md":
+                text = file.read_text(encoding="utf-8")
+                text = re.sub(r'^number: "TODO".*$', f'number: "7{index:04d}"', text, flags=re.M)
+                text = re.sub(r'"TODO[^"\n]*"', '"Checked by the reviewer"', text)
+                text = re.sub(r"[ \t]*# TODO.*$", "", text, flags=re.M)
+                text = re.sub(r"^TODO.*\n", "", text, flags=re.M)
+                file.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +100,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Import
         if not data.exists():
             data.write_text(json.dumps(_make(shared / "import-fixture")), encoding="utf-8")
     values = json.loads(data.read_text(encoding="utf-8"))
-    return Imported(Path(values["root"]), values["results"], values["summary"], values["config_before"], values["built"])
+    return Imported(Path(values["root"]), Path(values["reviewed"]), values["results"], values["summary"],
+                    values["config_before"], values["refused"], values["as_imported"], values["built"])
 
 
 def _golden(expected: Path, actual: str) -> None:
@@ -133,11 +159,23 @@ def test_check_accepts_every_imported_handout(imported: Imported, cli) -> None:
     assert f"Checked {len(slugs)} handout(s): 0 error(s)" in result.output
 
 
+def test_a_handout_with_a_placeholder_left_is_not_published(imported: Imported) -> None:
+    """Straight from the import, every handout with a TODO left is refused (issue 11); the rest build."""
+    with_todo = sorted(slug for slug in {r["slug"] for r in imported.results if r["slug"]}
+                       if any("TODO" in file.read_text(encoding="utf-8")
+                              for file in (imported.root / "handouts" / slug).glob("*.[ym][md]*")
+                              if file.name != "IMPORT.md"))
+    assert with_todo and imported.refused == with_todo
+    built = {o["path"].split("/")[1].removesuffix(".pdf") for o in imported.as_imported if o["status"] == "built"}
+    assert built and not built & set(with_todo)
+
+
 def test_every_imported_handout_builds_in_every_layout_and_verifies(imported: Imported) -> None:
+    """Once a person has filled in what IMPORT.md lists."""
     failed = [(o["path"], o["message"]) for o in imported.built if o["status"] == "failed"]
     assert not failed
-    manifest = json.loads((imported.root / "output" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    layouts = available(imported.root / "layouts")
+    manifest = json.loads((imported.reviewed / "output" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    layouts = available(imported.reviewed / "layouts")
     for result in imported.results:
         for layout in layouts:
             if layout == "bilingual":
@@ -145,6 +183,6 @@ def test_every_imported_handout_builds_in_every_layout_and_verifies(imported: Im
             else:
                 path = f"{result['lang']}/{result['slug']}{'' if layout == 'letter' else '.' + layout}.pdf"
             assert path in manifest, path
-            assert (imported.root / "output" / path).stat().st_size > 0
+            assert (imported.reviewed / "output" / path).stat().st_size > 0
             if manifest[path].get("pdfua"):
                 assert manifest[path]["verify"] == "pass", (path, manifest[path].get("verify"))

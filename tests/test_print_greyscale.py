@@ -80,15 +80,15 @@ def test_conversion_writes_nothing_and_caches_no_grey(printed: dict) -> None:
 
 
 def test_unreadable_picture_in_photocopy_is_a_located_error(tmp_path: Path) -> None:
-    """A picture cut short (its header readable, its data not) cannot be turned to greys: the
-    PDF fails with a message naming the file, and nothing is published."""
+    """A picture cut short (its header readable, its data not) is found before anything is
+    rendered (issue 11): a located error on its line of handout.yml, and nothing is published."""
     root = copy_project(tmp_path, ())
     shutil.copytree(FIXTURE, root / "handouts" / SLUG)
     png = root / "handouts" / SLUG / "photo.jpg"
     png.write_bytes(png.read_bytes()[:300])
     summary = build(load_project(root), [SLUG], ["en"], ["photocopy"], jobs=1)
-    (outcome,) = summary.outcomes
-    assert outcome.status == "failed"
-    assert outcome.message.startswith("handouts/colours/en.md: ")
-    assert f'cannot print "{png}" in greys: not a readable image' in outcome.message, outcome.message
-    assert "Traceback" not in outcome.message and not (root / "output" / "en" / f"{SLUG}.photocopy.pdf").exists()
+    assert not summary.outcomes
+    (problem,) = [p for p in summary.problems if not p.warning]
+    assert str(problem).startswith("handouts/colours/handout.yml:12:3: 'images': "), problem
+    assert '"photo.jpg" is damaged or cut short' in str(problem)
+    assert not (root / "output" / "en" / f"{SLUG}.photocopy.pdf").exists()

@@ -1,4 +1,6 @@
-"""Source files + the project's fonts → a problem for every character the fonts cannot draw.
+"""Source files + the project's fonts → a problem for every character the fonts cannot draw,
+and for every invisible one that has no business in a handout (control characters, direction
+overrides that make "gnp.exe" read as "exe.png", zero-width leftovers of copy and paste).
 
 Found before anything is rendered (WeasyPrint would only say ".notdef glyph", naming no line).
 """
@@ -6,6 +8,7 @@ Found before anything is rendered (WeasyPrint would only say ".notdef glyph", na
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +19,12 @@ from ..source.model import Handout
 
 # Drawn without a glyph of their own: Pango draws the narrow no-break space with the space glyph
 # and draws nothing for the invisible joiners and marks.
-_NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u200b\u200c\u200d\ufeff\u00ad")
+_NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u00ad")
+# Invisible characters that change the order text is read in, or hide: refused.
+_DIRECTION = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible leftovers of copy and paste (zero-width spaces and joiners, marks, a stray BOM): warned.
+_ZERO_WIDTH = set("\u200b\u200c\u200d\u200e\u200f\ufeff")
+_KEY = re.compile(r"\s*-?\s*([\w-]+)\s*:")
 
 
 def drawable(fonts_dir: Path) -> frozenset[int]:
@@ -49,9 +57,31 @@ def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
         except (OSError, UnicodeDecodeError):
             continue  # reported by the loader
         for number, line in enumerate(lines, start=1):
+            key = _KEY.match(line)
+            field = key.group(1) if key else ""
             for column, char in enumerate(line, start=1):
-                if ord(char) not in can and char not in _NO_GLYPH_NEEDED:
-                    name_of = unicodedata.name(char, f"U+{ord(char):04X}")
-                    problems.append(Problem(display, f'the fonts cannot draw "{char}" (U+{ord(char):04X} {name_of})',
-                                            number, column, hint="use another character, or add a font to fonts/ that has it"))
+                if char in _NO_GLYPH_NEEDED or (number == column == 1 and char == "\ufeff"):  # a Windows BOM
+                    continue
+                problem = _character_problem(char, ord(char) in can)
+                if problem:
+                    message, hint, warning = problem
+                    problems.append(Problem(display, message, number, column, field, hint=hint, warning=warning))
     return problems
+
+
+def _character_problem(char: str, drawable: bool) -> tuple[str, str, bool] | None:
+    """(message, hint, warning) for a character that cannot or should not be printed. An invisible
+    character is named, never shown: a direction override would turn the message around too."""
+    code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+    if char in _DIRECTION:
+        return (f"an invisible direction override ({code}) can make text read in the wrong order",
+                "delete it: retype the text around it if you cannot see where it is", False)
+    if unicodedata.category(char) == "Cc":
+        return f"a control character ({code}) is in the text", "delete it (it is often left by copy and paste)", False
+    if char in _ZERO_WIDTH:
+        return (f"an invisible character ({code}) is in the text", "delete it: it is not printed, but screen "
+                "readers and searches trip over it", True)
+    if not drawable:
+        return (f'the fonts cannot draw "{char}" ({code})',
+                "use another character, or add a font to fonts/ that has it", False)
+    return None

@@ -116,7 +116,6 @@ def meets(project: Project, score: readability.Score) -> tuple[bool, str]:
 def review(project: Project, handout: Handout) -> PlainLanguage:
     """Review every language version of a handout."""
     result = PlainLanguage([], [], [])
-    result.problems += _todos(handout.folder / "handout.yml", Path("handouts") / handout.slug / "handout.yml")
     for lang, version in handout.versions.items():
         text_blocks = version_blocks(version)
         score = readability.score(text_blocks, lang)
@@ -129,7 +128,6 @@ def review(project: Project, handout: Handout) -> PlainLanguage:
         checklist = _pemat(version, text_blocks, result.problems)
         result.versions.append(VersionReview(handout.slug, lang, score, target, ok, checklist))
         result.notes += _hints(version, text_blocks)
-        result.problems += _todos(handout.folder / f"{lang}.md", version.file)
     return result
 
 
@@ -212,20 +210,6 @@ def _hints(version: LanguageVersion, text_blocks: list[readability.Block]) -> li
         notes.append(Problem(version.file, f"\"{first.group(0)}\" is medical or formal language", block.line if block else 0,
                              1, hint=f"say \"{plain}\", or explain it once in brackets"))
     return sorted(notes, key=lambda p: p.line)
-
-
-def _todos(path: Path, display: Path) -> list[Problem]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-    found = []
-    for number, line in enumerate(lines, 1):
-        if "TODO" in line:
-            text = line.strip().lstrip("#-> ").strip()
-            found.append(Problem(display, f"still to fill in: {_clip(text, 90)}", number, line.index("TODO") + 1,
-                                 hint="write the real text, then remove 'TODO'", warning=True))
-    return found
 
 
 def _clip(text: str, size: int = 60) -> str:

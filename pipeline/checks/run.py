@@ -10,6 +10,7 @@ from ..project.config import Project
 from ..source.markdown import parse_body
 from ..source.model import Handout, load_handout, stray_folders
 from .glyphs import glyph_problems
+from .placeholders import placeholder_problems
 from .parity import parity_problems
 from .plain import PlainLanguage, review
 from .reviews import review_problems
@@ -58,8 +59,10 @@ def load_all(project: Project, slugs: list[str], today: dt.date | None = None) -
     return handouts, problems
 
 
-def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[str, Handout], list[Problem]]:
-    """Parse and check every body, and compare the languages' structure; keep the handouts without errors."""
+def check_bodies(project: Project, handouts: dict[str, Handout],
+                 publishing: bool = False) -> tuple[dict[str, Handout], list[Problem]]:
+    """Parse and check every body, and compare the languages' structure; keep the handouts without
+    errors. `publishing` (a build): a placeholder left in the text is an error, not a warning."""
     checked: dict[str, Handout] = {}
     problems: list[Problem] = []
     for slug, handout in handouts.items():
@@ -70,9 +73,9 @@ def check_bodies(project: Project, handouts: dict[str, Handout]) -> tuple[dict[s
             if body is not None:
                 bodies[lang] = body
         problems += parity_problems(handout, bodies)
-        missing = glyph_problems(project.fonts_dir, handout)
-        problems += missing
-        if len(bodies) == len(handout.versions) and not missing:
+        found = glyph_problems(project.fonts_dir, handout) + placeholder_problems(handout, publishing)
+        problems += found
+        if len(bodies) == len(handout.versions) and all(p.warning for p in found):
             checked[slug] = handout
     return checked, problems
 

@@ -93,7 +93,7 @@ class Catalog:
             handout = self.handout(slug)
             if handout is None:
                 continue
-            checked, found = check_bodies(self.project, {slug: handout})
+            checked, found = check_bodies(self.project, {slug: handout}, publishing=True)
             if not record["bodies"]:
                 record["problems"] += [_data(p) for p in found]
                 record["bodies"] = True

@@ -16,6 +16,7 @@ from ..project.files import YamlDoc, parse_yaml, read_text
 from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from ..project.layouts import available
 from ..project.schema import Date, Identifier, Localized, Strict, Text, localized_gaps, validate
+from .pictures import picture_problem
 
 # `pages: 2` in handout.yml: the budget in the default layout, stored under this key.
 DEFAULT_LAYOUT = ""
@@ -295,9 +296,9 @@ def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
                     "copy the image itself into the handout's folder in place of the link")
         if not path.is_file():
             return f'"{shown}": no such file in this handout\'s folder', f"put {shown} next to handout.yml"
+        return picture_problem(path)
     except (OSError, RuntimeError):
         return f'"{shown}" cannot be read in this handout\'s folder', f"put {shown} next to handout.yml"
-    return None
 
 
 def _check_staleness(versions: dict[str, LanguageVersion]) -> list[Problem]:
