@@ -8,7 +8,6 @@ Found before anything is rendered (WeasyPrint would only say ".notdef glyph", na
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from fontTools.ttLib import TTFont
 
 from ..errors import Problem
 from ..source.model import Handout
+from .lines import source_lines
 
 # Drawn without a glyph of their own: Pango draws the narrow no-break space with the space glyph
 # and draws nothing for the invisible joiners and marks.
@@ -24,7 +24,6 @@ _NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u00ad")
 _DIRECTION = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Invisible leftovers of copy and paste (zero-width spaces and joiners, marks, a stray BOM): warned.
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u200e\u200f\ufeff")
-_KEY = re.compile(r"\s*-?\s*([\w-]+)\s*:")
 
 
 def drawable(fonts_dir: Path) -> frozenset[int]:
@@ -47,25 +46,15 @@ def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
     can = drawable(fonts_dir)
     if not can:
         return []  # no fonts at all: the build says so, once, rather than a problem per character
-    # Shown as the loader shows them (handouts/SLUG/...); read from the handout's folder.
-    shown = {"handout.yml": next(iter(handout.versions.values())).file.parent / "handout.yml"}
-    shown.update({v.file.name: v.file for v in handout.versions.values()})
     problems = []
-    for name, display in shown.items():
-        try:
-            lines = (handout.folder / name).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by the loader
-        for number, line in enumerate(lines, start=1):
-            key = _KEY.match(line)
-            field = key.group(1) if key else ""
-            for column, char in enumerate(line, start=1):
-                if char in _NO_GLYPH_NEEDED or (number == column == 1 and char == "\ufeff"):  # a Windows BOM
-                    continue
-                problem = _character_problem(char, ord(char) in can)
-                if problem:
-                    message, hint, warning = problem
-                    problems.append(Problem(display, message, number, column, field, hint=hint, warning=warning))
+    for line in source_lines(handout):
+        for column, char in enumerate(line.text, start=1):
+            if char in _NO_GLYPH_NEEDED or (line.number == column == 1 and char == "\ufeff"):  # a Windows BOM
+                continue
+            problem = _character_problem(char, ord(char) in can)
+            if problem:
+                message, hint, warning = problem
+                problems.append(Problem(line.file, message, line.number, column, line.field, hint=hint, warning=warning))
     return problems
 
 
@@ -77,7 +66,7 @@ def _character_problem(char: str, drawable: bool) -> tuple[str, str, bool] | Non
         return (f"an invisible direction override ({code}) can make text read in the wrong order",
                 "delete it: retype the text around it if you cannot see where it is", False)
     if unicodedata.category(char) == "Cc":
-        return f"a control character ({code}) is in the text", "delete it (it is often left by copy and paste)", False
+        return f"a control character ({code}) is in the text", "delete it: copy and paste often leaves one", False
     if char in _ZERO_WIDTH:
         return (f"an invisible character ({code}) is in the text", "delete it: it is not printed, but screen "
                 "readers and searches trip over it", True)

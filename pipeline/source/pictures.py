@@ -32,7 +32,7 @@ def picture_problem(path: Path) -> tuple[str, str] | None:
     suffix = path.suffix.lower()
     if path.stat().st_size > MAX_BYTES:
         return (f'"{name}" is {path.stat().st_size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB '
-                "limit for a picture", "save it smaller (a printed handout needs about 300 pixels per inch)")
+                "limit for a picture", "save it smaller: a printed handout needs about 300 pixels per inch")
     if suffix == ".svg":
         return _svg_problem(path)
     if suffix in RASTER:
@@ -68,7 +68,7 @@ def _raster_problem(path: Path, expected: str) -> tuple[str, str] | None:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return (f'"{name}" is {width} × {height} pixels, over the limit of {MAX_PIXELS // 1_000_000} million',
-                        "save it smaller (a printed handout needs about 300 pixels per inch)")
+                        "save it smaller: a printed handout needs about 300 pixels per inch")
             try:
                 image.load()
             except (OSError, SyntaxError, ValueError):
