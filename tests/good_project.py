@@ -47,7 +47,13 @@ def _deep_yaml(path: Path) -> None:
                     encoding="utf-8")
 
 
-GENERATORS = {"huge": _huge, "nested-lists": _nested_lists, "deep-yaml": _deep_yaml}
+def _many_items(path: Path) -> None:
+    """10,000 list items appended to the body."""
+    with open(path, "a", encoding="utf-8") as file:
+        file.write("\n" + "".join(f"- Step {n}\n" for n in range(10_000)))
+
+
+GENERATORS = {"huge": _huge, "nested-lists": _nested_lists, "deep-yaml": _deep_yaml, "many-items": _many_items}
 
 
 def apply_case(root: Path, case: Path) -> list[str]:

@@ -8,12 +8,14 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HandoutsError, Problem, SourceError, VerifyError
+from ..errors import HandoutsError, Problem, RenderError, SourceError, VerifyError
 from ..project.config import Project, load_project
 from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
@@ -32,6 +34,32 @@ class Outcome:
     seconds: float = 0.0
     # Warnings about the built PDF (its page budget), for the build's summary.
     problems: list[Problem] = dataclasses.field(default_factory=list)
+
+
+# The longest one target may take (README "Limits and safety"): a PDF takes 1 to 3 s; a source
+# that would take minutes fails alone, and the rest of the batch builds.
+SECONDS_PER_TARGET = 90
+
+
+@contextlib.contextmanager
+def _time_limit(target: Target, seconds: float) -> Iterator[None]:
+    """Stop the work of one target after `seconds` with a RenderError (a timer signal: only where
+    signals can be handled, the main thread of a worker or of the CLI)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise RenderError(f"{target.path}: stopped after {seconds:g} s, the limit for one output "
+                          "(look for a runaway source: thousands of list items, a picture that draws without end)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
@@ -77,17 +105,18 @@ def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
     start = time.perf_counter()
     found: list[Problem] = []
     try:
-        project = _project()
-        if target.kind == SITE:
-            entry = _make_site(project, target, digest)
-        else:
-            handout, problems = load_handout(project, target.slug)
-            if handout is None:
-                raise SourceError([p for p in problems if not p.warning])
-            if target.kind == HTML:
-                entry = _make_page(project, handout, target, digest)
+        with _time_limit(target, SECONDS_PER_TARGET):
+            project = _project()
+            if target.kind == SITE:
+                entry = _make_site(project, target, digest)
             else:
-                entry, found = _make_pdf(project, handout, target, digest, strict)
+                handout, problems = load_handout(project, target.slug)
+                if handout is None:
+                    raise SourceError([p for p in problems if not p.warning])
+                if target.kind == HTML:
+                    entry = _make_page(project, handout, target, digest)
+                else:
+                    entry, found = _make_pdf(project, handout, target, digest, strict)
     except HandoutsError as error:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
     return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start, problems=found)

@@ -20,6 +20,9 @@ from .fit import Fill, Goal
 # The print dialog's starting point for each layout.yml `duplex:` (PDF 1.7 ViewerPreferences).
 DUPLEX = {"long-edge": "/DuplexFlipLongEdge", "short-edge": "/DuplexFlipShortEdge", "none": "/Simplex"}
 _OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+# The most pages one PDF may have (README "Limits and safety"): the longest handouts run to 30 in
+# large print; a runaway source (10,000 list items made 596 pages) fails alone.
+MAX_PAGES = 120
 
 _FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -148,6 +151,9 @@ class Renderer:
         logger.addHandler(capture)
         try:
             document = self._layout(html, layout, base, ())
+            if len(document.pages) > MAX_PAGES:
+                raise RenderError(f"{source}: {len(document.pages)} pages in {layout.name}, over the limit of {MAX_PAGES} "
+                                  "pages for one PDF (split it into several handouts)")
             fill, steps, layouts = measure(document), (), 1
             if goal is not None and layout.fit and fill.wants_fit(goal):
                 document, fill, steps, layouts = self._fit(html, layout, base, document, fill)

@@ -19,6 +19,10 @@ from .model import Handout, LanguageVersion
 
 # Deeper than this is a broken or hostile file, not a handout; markdown-it would drop the rest silently.
 MAX_NESTING = 20
+# More blocks (paragraphs, list items, table rows, headings) than any handout has: a runaway paste
+# or export, which would take minutes to lay out (10,000 list items made 596 pages).
+MAX_BLOCKS = 2_000
+_BLOCKS = ("paragraph_open", "list_item_open", "tr_open", "heading_open")
 LINK_SCHEMES = ("http", "https", "tel", "mailto")
 # Call-out kinds by the word an author writes after ":::" (or Quarto's ".callout-…" class): each
 # kind has its own look and printed name; "callout" is the plain key-message box, with no name.
@@ -158,6 +162,11 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
         return None, [Problem(version.file, "is nested too deeply to read", version.body_line,
                               hint="flatten the lists or quotes")]
     problems: list[Problem] = []
+    blocks = sum(token.type in _BLOCKS and not token.hidden for token in tokens)  # an item's own paragraph is hidden
+    if blocks > MAX_BLOCKS:
+        return None, [Problem(version.file, f"has {blocks:,} paragraphs, list items, rows and headings, over the "
+                              f"limit of {MAX_BLOCKS:,} for one handout", version.body_line,
+                              hint="split it into several handouts")]
     body = Parsed(lang, tokens)
     last_heading = 1  # the title is the h1
     block_line = version.body_line

@@ -1,0 +1,62 @@
+"""Issue 11: the limits a runaway source meets (README "Limits and safety"). Each fails the one
+handout with a clear message, and the rest of the batch builds; a limit is never a hang."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.project.config import load_project
+from pipeline.publish import workers
+from pipeline.publish.build import build
+from pipeline.render import pdf
+
+from .conftest import ROOT
+from .good_project import good_project
+
+LONG = ROOT / "tests" / "fixtures" / "constructs" / "living-with-diabetes"
+
+
+def _project(tmp_path: Path) -> Path:
+    root = good_project(tmp_path)
+    shutil.copytree(LONG, root / "handouts" / LONG.name)
+    return root
+
+
+def test_a_pdf_over_the_page_limit_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_PAGES", 4)  # the long handout has 10 letter pages, the sample 2
+    root = _project(tmp_path)
+    summary = build(load_project(root), ["sample", LONG.name], ["en"], ["letter"], jobs=1)
+    status = {o.target.slug: (o.status, o.message) for o in summary.outcomes}
+    assert status["sample"][0] == "built"
+    assert status[LONG.name][0] == "failed"
+    assert "pages in letter, over the limit of 4 pages for one PDF (split it into several handouts)" in status[LONG.name][1]
+    assert not (root / "output" / "en" / f"{LONG.name}.pdf").exists()
+
+
+def test_an_output_over_the_time_limit_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,900 list items (under the block limit) take many seconds to lay out: stopped at 2 s here
+    (the real limit is 90 s), while the sample, about 0.2 s, builds."""
+    monkeypatch.setattr(workers, "SECONDS_PER_TARGET", 2)
+    root = good_project(tmp_path)
+    shutil.copytree(root / "handouts" / "sample", root / "handouts" / "runaway")
+    source = root / "handouts" / "runaway" / "en.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n" + "".join(f"- Step {n}\n" for n in range(1_900)), encoding="utf-8")
+    meta = root / "handouts" / "runaway" / "handout.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('number: "90001"', 'number: "90002"'), encoding="utf-8")
+    start = time.monotonic()
+    summary = build(load_project(root), ["sample", "runaway"], ["en"], ["letter"], jobs=1)
+    assert time.monotonic() - start < 30
+    status = {o.target.slug: (o.status, o.message) for o in summary.outcomes}
+    assert status["sample"][0] == "built"
+    assert status["runaway"] == ("failed", "en/runaway.pdf: stopped after 2 s, the limit for one output "
+                                 "(look for a runaway source: thousands of list items, a picture that draws without end)")
+    assert not (root / "output" / "en" / "runaway.pdf").exists()
+    # The renderer is whole after the interruption: the next PDF builds.
+    (root / "handouts" / "sample" / "en.md").write_text(
+        (root / "handouts" / "sample" / "en.md").read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = build(load_project(root), ["sample"], ["en"], ["letter"], jobs=1)
+    assert [o.status for o in again.outcomes] == ["built"]
