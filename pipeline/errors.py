@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 from pathlib import Path
 
 import click
@@ -57,3 +59,32 @@ class RenderError(HandoutsError):
 
 class VerifyError(HandoutsError):
     """A PDF failed verification and was not published."""
+
+
+# What an operating-system error means for someone building handouts, and what to do about it.
+_DISK_FULL = ("the disk is full", "free some space, then build again; the PDFs published before are untouched")
+_REASONS = {
+    errno.ENOSPC: _DISK_FULL,
+    errno.EDQUOT: ("you are over your disk quota", _DISK_FULL[1]),
+    errno.EROFS: ("is on a read-only disk", "copy the project to a disk you can write to, and build there"),
+    errno.EACCES: ("permission denied", "give yourself write access to it, or build into another folder"),
+    errno.EPERM: ("permission denied", "give yourself write access to it, or build into another folder"),
+    errno.EEXIST: ("is a file, where a folder is needed", "move the file out of the way, then build again"),
+    errno.ENOTDIR: ("is a file, where a folder is needed", "move the file out of the way, then build again"),
+    errno.EISDIR: ("is a folder, where a file is needed", "move the folder out of the way, then build again"),
+    errno.ENAMETOOLONG: ("the path is too long", "build in a folder with a shorter path"),
+}
+
+
+class OutputError(HandoutsError):
+    """A file or folder the pipeline writes cannot be written: a disk problem, not a source's."""
+
+    @classmethod
+    def of(cls, error: OSError) -> OutputError:
+        """One line naming the file and what to do, for any OSError met while writing outputs."""
+        where = error.filename2 if error.filename2 is not None else error.filename
+        reason, hint = _REASONS.get(error.errno, (error.strerror or str(error), "check the disk, then build again"))
+        shown = os.path.relpath(where) if where is not None else "output"
+        if shown.startswith(".."):
+            shown = str(where)
+        return cls(f"{shown}: {reason} ({hint})")

@@ -17,7 +17,7 @@ from typing import Any
 
 import filelock
 
-from ..errors import Problem
+from ..errors import OutputError, Problem
 from ..project.config import Project
 from ..project.layouts import load_layout
 from ..source.model import handout_slugs, stray_folders
@@ -25,7 +25,7 @@ from . import workers
 from .budget import budget_problems, flagged
 from .catalog import Catalog
 from .library import write_site
-from .manifest import MANIFEST, output_file, read_manifest, write_manifest
+from .manifest import MANIFEST, output_file, read_manifest, settle_previous, write_manifest
 from .plan import HTML, PDF, SITE, Digests, Target, in_shard, plan
 from .state import Files, State
 from .workers import Outcome
@@ -158,65 +158,81 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
         if source and source not in loaded:
             loaded[source] = load_layout(project.layouts_dir, source)
     output = project.output_dir
-    output.mkdir(parents=True, exist_ok=True)
-    # One build at a time per output folder: a second one waits rather than interleaving manifests,
-    # and says so rather than seeming to hang.
-    with _held(filelock.FileLock(output / ".lock"), progress):
-        entries: dict[str, Any] = read_manifest(output)["outputs"]
-        state = State.load(output)
-        digests = Digests(project, state, loaded)
-        catalog = Catalog(project, state, digests, today)
-        languages = {slug: catalog.languages(slug) for slug in slugs}
-        readable = {slug: langs_ for slug, langs_ in languages.items() if langs_ is not None}
-        electronic = {slug: catalog.electronic(slug) for slug in readable}
-        targets = [t for t in plan(project, slugs, langs, loaded, readable, web, electronic) if in_shard(t, shard)]
-        changed = _withdraw(output, entries, slugs, electronic)
-        outcomes: list[Outcome] = []
-        again: list[Problem] = []
-        todo: list[tuple[Target, str]] = []
-        for target in targets:
-            digest = digests.target(target)
-            previous = entries.get(target.path)
-            if (not force and previous and previous.get("input_digest") == digest
-                    and _intact(output, previous, state.files)):
-                if target.kind != SITE and previous.get("translation") != _translation(previous, catalog.record(target.slug)):
-                    previous["translation"] = _translation(previous, catalog.record(target.slug))
-                    changed = True
-                outcomes.append(Outcome(target, "skipped", entry=previous))
-                # What the build that made it found, said again (the source is read only then).
-                if target.kind == PDF and not loaded[target.layout].imposes and flagged(project, previous):
-                    handout = catalog.handout(target.slug)
-                    if handout is not None:
-                        again += budget_problems(project, handout, target.lang, target.layout, previous)
-            else:
-                todo.append((target, digest))
-        todo.sort(key=_order(first or set()))
-        count = jobs if jobs > 1 and len(todo) > jobs else 0
-        # Workers start warming up (imports, fonts, CSS) while this process checks the bodies.
-        with contextlib.nullcontext(pool) if pool is not None else workers.pool(project, count) as active:
-            # Bodies are checked where there is work to do: an up-to-date output's sources passed
-            # these checks when it was built, and have not changed since.
-            good = catalog.check_bodies(sorted({t.slug for t, _ in todo if t.kind != SITE}))
-            todo = [(t, d) for t, d in todo if t.kind == SITE or t.slug in good]
-            problems = stray_folders(project) + catalog.problems(slugs) + again
-            progress.start(len(todo))
-            for outcome in outcomes:
-                progress.done(outcome)
-            for outcome in workers.run(project, todo, active, strict):
-                outcomes.append(outcome)
-                problems += outcome.problems
-                if outcome.entry:
-                    entries[outcome.target.path] = outcome.entry
-                    changed = True
-                    for path, digest in {outcome.entry["path"]: outcome.entry["sha256"],
-                                         **(outcome.entry.get("files") or {})}.items():
-                        state.files.record(output / path, digest)
-                progress.done(outcome)
-        pruned = _prune(project, entries) if prune else []
-        if changed or pruned or not (output / MANIFEST).is_file():
-            write_manifest(output / MANIFEST, entries)
-        site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
-        state.save()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        # One build at a time per output folder: a second one waits rather than interleaving manifests,
+        # and says so rather than seeming to hang.
+        with _held(filelock.FileLock(output / ".lock"), progress):
+            settle_previous(output)  # a build stopped by a crash or a full disk: files back to the manifest
+            entries: dict[str, Any] = read_manifest(output)["outputs"]
+            state = State.load(output)
+            digests = Digests(project, state, loaded)
+            catalog = Catalog(project, state, digests, today)
+            languages = {slug: catalog.languages(slug) for slug in slugs}
+            readable = {slug: langs_ for slug, langs_ in languages.items() if langs_ is not None}
+            electronic = {slug: catalog.electronic(slug) for slug in readable}
+            targets = [t for t in plan(project, slugs, langs, loaded, readable, web, electronic) if in_shard(t, shard)]
+            changed = _withdraw(output, entries, slugs, electronic)
+            outcomes: list[Outcome] = []
+            again: list[Problem] = []
+            todo: list[tuple[Target, str]] = []
+            for target in targets:
+                digest = digests.target(target)
+                previous = entries.get(target.path)
+                if (not force and previous and previous.get("input_digest") == digest
+                        and _intact(output, previous, state.files)):
+                    if target.kind != SITE and previous.get("translation") != _translation(previous, catalog.record(target.slug)):
+                        previous["translation"] = _translation(previous, catalog.record(target.slug))
+                        changed = True
+                    outcomes.append(Outcome(target, "skipped", entry=previous))
+                    # What the build that made it found, said again (the source is read only then).
+                    if target.kind == PDF and not loaded[target.layout].imposes and flagged(project, previous):
+                        handout = catalog.handout(target.slug)
+                        if handout is not None:
+                            again += budget_problems(project, handout, target.lang, target.layout, previous)
+                else:
+                    todo.append((target, digest))
+            todo.sort(key=_order(first or set()))
+            count = jobs if jobs > 1 and len(todo) > jobs else 0
+            # Workers start warming up (imports, fonts, CSS) while this process checks the bodies.
+            with contextlib.nullcontext(pool) if pool is not None else workers.pool(project, count) as active:
+                # Bodies are checked where there is work to do: an up-to-date output's sources passed
+                # these checks when it was built, and have not changed since.
+                good = catalog.check_bodies(sorted({t.slug for t, _ in todo if t.kind != SITE}))
+                todo = [(t, d) for t, d in todo if t.kind == SITE or t.slug in good]
+                problems = stray_folders(project) + catalog.problems(slugs) + again
+                progress.start(len(todo))
+                for outcome in outcomes:
+                    progress.done(outcome)
+                try:
+                    for outcome in workers.run(project, todo, active, strict):
+                        outcomes.append(outcome)
+                        problems += outcome.problems
+                        if outcome.entry:
+                            entries[outcome.target.path] = outcome.entry
+                            changed = True
+                            for path, digest in {outcome.entry["path"]: outcome.entry["sha256"],
+                                                 **(outcome.entry.get("files") or {})}.items():
+                                state.files.record(output / path, digest)
+                        progress.done(outcome)
+                except BaseException:
+                    # Stopped early (Ctrl-C, a full disk): what was published is recorded all the same.
+                    if changed:
+                        with contextlib.suppress(OSError):
+                            write_manifest(output / MANIFEST, entries)
+                    with contextlib.suppress(OSError):
+                        settle_previous(output)
+                    raise
+            pruned = _prune(project, entries) if prune else []
+            try:
+                if changed or pruned or not (output / MANIFEST).is_file():
+                    write_manifest(output / MANIFEST, entries)
+            finally:
+                settle_previous(output)  # the new files if the manifest lists them, else the previous ones
+            site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
+            state.save()
+    except OSError as error:
+        raise OutputError.of(error) from None
     return Summary(outcomes, problems, time.perf_counter() - start, pruned, site=site)
 
 

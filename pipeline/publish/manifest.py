@@ -12,6 +12,9 @@ from typing import Any
 from ..errors import HandoutsError
 
 MANIFEST = "manifest.json"
+# A published file's previous version, kept (as a hard link: no data copied) until the manifest
+# records the new one, so that whatever stops a build, the files match the manifest on disk.
+_PREVIOUS = ".previous"
 
 
 def read_manifest(output: Path) -> dict[str, Any]:
@@ -70,8 +73,30 @@ def merge_manifests(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old or the new file, never half."""
+def publish(path: Path, data: bytes) -> None:
+    """Write an output in place of its previous version, which is kept until the build records the
+    new one in the manifest (settle_previous)."""
+    atomic_write(path, data, keep_previous=True)
+
+
+def settle_previous(output: Path) -> None:
+    """Make output/ match the manifest on disk: each kept previous version is put back where the
+    manifest still lists it (the build stopped before recording the new file), else dropped."""
+    listed: dict[str, Any] = {}
+    for path, entry in read_manifest(output)["outputs"].items():
+        listed[path] = entry.get("sha256")
+        listed.update(entry.get("files") or {})
+    for previous in output.rglob(f".*{_PREVIOUS}"):
+        current = previous.with_name(previous.name[1:-len(_PREVIOUS)])
+        if listed.get(current.relative_to(output).as_posix()) == sha256_file(previous):
+            os.replace(previous, current)
+        else:
+            previous.unlink()
+
+
+def atomic_write(path: Path, data: bytes, keep_previous: bool = False) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new file,
+    never half. `keep_previous`: the file it replaces stays as .NAME.previous (see publish)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -83,7 +108,15 @@ def atomic_write(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        previous = path.with_name(f".{path.name}{_PREVIOUS}")
+        if keep_previous and path.is_file() and not previous.exists():
+            os.link(path, previous)
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        if error.filename is None:  # a failed write or fsync names no file: name the one being written
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -15,13 +15,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HandoutsError, Problem, RenderError, SourceError, VerifyError
+from ..errors import HandoutsError, OutputError, Problem, RenderError, SourceError, VerifyError
 from ..project.config import Project, load_project
 from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
 from ..source.model import Handout, load_handout, page_budget
 from .budget import booklet_fields, budget_problems, print_fields
-from .manifest import atomic_write
+from .manifest import publish
 from .plan import HTML, SITE, Target
 
 
@@ -119,6 +119,8 @@ def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
                     entry, found = _make_pdf(project, handout, target, digest, strict)
     except HandoutsError as error:
         return Outcome(target, "failed", error.format_message(), seconds=time.perf_counter() - start)
+    except OSError as error:  # writing it: a full disk, a folder where the PDF goes
+        return Outcome(target, "failed", OutputError.of(error).format_message(), seconds=time.perf_counter() - start)
     return Outcome(target, "built", entry=entry, seconds=time.perf_counter() - start, problems=found)
 
 
@@ -147,9 +149,9 @@ def _make_page(project: Project, handout: Handout, target: Target, digest: str) 
     for image in page.images:
         data = (handout.folder / image).read_bytes()
         files[f"{folder}/{image}"] = hashlib.sha256(data).hexdigest()
-        atomic_write(project.output_dir / folder / image, data)
+        publish(project.output_dir / folder / image, data)
     html = page.html.encode()
-    atomic_write(project.output_dir / target.path, html)
+    publish(project.output_dir / target.path, html)
     return {**_describe(handout, target, [target.lang], page.title, html, digest), "files": files}
 
 
@@ -160,8 +162,8 @@ def _make_site(project: Project, target: Target, digest: str) -> dict[str, Any]:
     files = site_files(project)
     main = files.pop(target.path)
     for name, data in files.items():
-        atomic_write(project.output_dir / name, data)
-    atomic_write(project.output_dir / target.path, main)
+        publish(project.output_dir / name, data)
+    publish(project.output_dir / target.path, main)
     return {"path": target.path, "kind": SITE, "sha256": hashlib.sha256(main).hexdigest(), "bytes": len(main),
             "input_digest": digest, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
 
@@ -205,7 +207,7 @@ def _make_pdf(project: Project, handout: Handout, target: Target, digest: str,
         pdf = impose(pdf, sheet, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
             path=f"output/{accessible}"), identifier)
         printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
-    atomic_write(out, pdf)
+    publish(out, pdf)
     languages = [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else [])
     return {
         **_describe(handout, target, languages, rendered.title, pdf, digest),
