@@ -76,6 +76,15 @@ _REASONS = {
 }
 
 
+class Stopped(KeyboardInterrupt):
+    """The build was asked to stop (Ctrl-C: exit 130, SIGTERM: exit 143): it stops at once,
+    records what it published, and says so in one line."""
+
+    def __init__(self, code: int = 130) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class OutputError(HandoutsError):
     """A file or folder the pipeline writes cannot be written: a disk problem, not a source's."""
 

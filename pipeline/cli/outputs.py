@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..errors import Stopped
 from ..project.config import Project, find_root
 from .group import ALL, _print_problems, _project, main, project_option
 
@@ -65,6 +68,7 @@ class _Printer:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command()
@@ -122,11 +126,22 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
             raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
                                      "HTML edition)", param_hint="--layout")
     printer = _Printer()
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Stopped(143)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
         summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
                             jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
                             prune=prune, strict=strict)
+    except KeyboardInterrupt as stop:
+        printer.close()
+        click.echo("stopped: the PDFs published so far are recorded in output/manifest.json; "
+                   "build again to finish", err=True)
+        sys.exit(stop.code if isinstance(stop, Stopped) else 130)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         printer.close()
     errors, _ = _print_problems(summary.problems, strict)
     for line in summary.lines():

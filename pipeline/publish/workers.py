@@ -66,11 +66,40 @@ def _time_limit(target: Target, seconds: float) -> Iterator[None]:
 _state: dict[str, Any] = {}
 
 
-def _worker_init(root: str) -> None:
+def _worker_init(root: str, parent: int) -> None:
+    # The build's own process decides when to stop (Ctrl-C reaches the whole process group), and a
+    # worker whose build was killed outright (kill -9) exits instead of rendering on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     _state.clear()
+    _state["parent"] = parent
     _state["project"] = load_project(Path(root))
     _state["config"] = _config_stamp(Path(root))
     _renderer()  # fonts and CSS, once per worker
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _publish(path: Path, data: bytes) -> None:
+    """Publish an output, unless the build that asked for it is gone: its manifest would never list it."""
+    parent = _state.get("parent")
+    if parent is not None and not _alive(parent):
+        os._exit(1)
+    publish(path, data)
 
 
 def _config_stamp(root: Path) -> tuple[int, int]:
@@ -149,9 +178,9 @@ def _make_page(project: Project, handout: Handout, target: Target, digest: str) 
     for image in page.images:
         data = (handout.folder / image).read_bytes()
         files[f"{folder}/{image}"] = hashlib.sha256(data).hexdigest()
-        publish(project.output_dir / folder / image, data)
+        _publish(project.output_dir / folder / image, data)
     html = page.html.encode()
-    publish(project.output_dir / target.path, html)
+    _publish(project.output_dir / target.path, html)
     return {**_describe(handout, target, [target.lang], page.title, html, digest), "files": files}
 
 
@@ -162,8 +191,8 @@ def _make_site(project: Project, target: Target, digest: str) -> dict[str, Any]:
     files = site_files(project)
     main = files.pop(target.path)
     for name, data in files.items():
-        publish(project.output_dir / name, data)
-    publish(project.output_dir / target.path, main)
+        _publish(project.output_dir / name, data)
+    _publish(project.output_dir / target.path, main)
     return {"path": target.path, "kind": SITE, "sha256": hashlib.sha256(main).hexdigest(), "bytes": len(main),
             "input_digest": digest, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
 
@@ -207,7 +236,7 @@ def _make_pdf(project: Project, handout: Handout, target: Target, digest: str,
         pdf = impose(pdf, sheet, rendered.title, labels(project.layouts_dir, target.lang)["print_only"].format(
             path=f"output/{accessible}"), identifier)
         printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
-    publish(out, pdf)
+    _publish(out, pdf)
     languages = [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else [])
     return {
         **_describe(handout, target, languages, rendered.title, pdf, digest),
@@ -233,11 +262,20 @@ def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoo
     os.environ["PYTHONSAFEPATH"] = "1"
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "pipeline.render.tagging"])
-    with concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_init,
-                                                initargs=(str(project.root),), mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_init,
+                                                  initargs=(str(project.root), os.getpid()), mp_context=context)
+    try:
         for _ in range(count):
             pool.submit(int)  # start every worker now, not at the first target
         yield pool
+    except BaseException:
+        # Stopping (Ctrl-C, SIGTERM, an error): do not wait for the PDFs being rendered.
+        processes = list((pool._processes or {}).values())  # no public way before Python 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    pool.shutdown(wait=True)
 
 
 def run(project: Project, todo: list[tuple[Target, str]],
