@@ -88,7 +88,8 @@ def settle_previous(output: Path) -> None:
         listed.update(entry.get("files") or {})
     for previous in output.rglob(f".*{_PREVIOUS}"):
         current = previous.with_name(previous.name[1:-len(_PREVIOUS)])
-        if listed.get(current.relative_to(output).as_posix()) == sha256_file(previous):
+        wanted = listed.get(current.relative_to(output).as_posix())
+        if wanted is not None and sha256_file(current) != wanted and sha256_file(previous) == wanted:
             os.replace(previous, current)
         else:
             previous.unlink()
@@ -112,13 +113,10 @@ def atomic_write(path: Path, data: bytes, keep_previous: bool = False) -> None:
         if keep_previous and path.is_file() and not previous.exists():
             os.link(path, previous)
         os.replace(tmp, path)
-    except OSError as error:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
-        if error.filename is None:  # a failed write or fsync names no file: name the one being written
+        if isinstance(error, OSError) and error.filename is None:  # a failed write or fsync names no file
             raise OSError(error.errno, error.strerror, str(path)) from error
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise
 
 

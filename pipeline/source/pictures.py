@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 # Limits (README "Limits and safety"): a poster-size photo is about 24 million pixels.
 MAX_BYTES = 20 * 1024 * 1024
@@ -69,10 +69,14 @@ def _raster_problem(path: Path, expected: str) -> tuple[str, str] | None:
             if width * height > MAX_PIXELS:
                 return (f'"{name}" is {width} × {height} pixels, over the limit of {MAX_PIXELS // 1_000_000} million',
                         "save it smaller: a printed handout needs about 300 pixels per inch")
+            # WeasyPrint sets Pillow to draw what it can of a cut-short file: here it must say so.
+            lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
             try:
                 image.load()
             except (OSError, SyntaxError, ValueError):
                 return f'"{name}" is damaged or cut short', "export the picture again, or copy it again"
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 
