@@ -76,6 +76,10 @@ _REASONS = {
 }
 
 
+class LayoutError(HandoutsError):
+    """A file of layouts/ or fonts/ (a label file, a font) is wrong: not any handout's fault."""
+
+
 class Stopped(KeyboardInterrupt):
     """The build was asked to stop (Ctrl-C: exit 130, SIGTERM: exit 143): it stops at once,
     records what it published, and says so in one line."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from ..errors import Problem
+from ..errors import LayoutError, Problem
 from ..source.model import Handout
 from .lines import source_lines
 
@@ -35,7 +35,18 @@ def drawable(fonts_dir: Path) -> frozenset[int]:
 
 @functools.cache
 def _drawable(files: tuple[tuple[Path, int, int], ...]) -> frozenset[int]:
-    maps = [set(TTFont(file, lazy=True).getBestCmap()) for file, _, _ in files]
+    maps = []
+    for file, _, size in files:
+        try:
+            font = TTFont(file, lazy=True)
+            # A cut-short copy: its table directory points past the end of the file.
+            short = [tag for tag, entry in font.reader.tables.items() if entry.offset + entry.length > size]
+            if short:
+                raise ValueError(f"it is cut short (its {', '.join(short)} tables are missing)")
+            maps.append(set(font.getBestCmap() or ()))
+        except Exception as error:  # fontTools raises many kinds on a damaged file
+            raise LayoutError(f"fonts/{file.name}: not a readable font: {error} "
+                              "(copy the font file again, or remove it from fonts/)") from None
     return frozenset(set.intersection(*maps)) if maps else frozenset()
 
 

@@ -18,6 +18,7 @@ from ..source.markdown import parse_body
 from ..source.model import Handout
 from . import typography
 from .body import Body, render_body
+from .templating import render_template, sandboxed
 
 
 def css_string(text: str) -> markupsafe.Markup:
@@ -40,16 +41,8 @@ def css_counters(label: str) -> markupsafe.Markup:
 
 @functools.cache
 def environment(layouts_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts_dir)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["css_string"] = css_string
-    env.filters["css_counters"] = css_counters
-    return env
+    return sandboxed([layouts_dir], {"css_string": css_string, "css_counters": css_counters},
+                     trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclasses.dataclass
@@ -207,8 +200,9 @@ def render_html(project: Project, handout: Handout, lang: str, layout: Layout) -
     for page in pages[1:]:
         # A later part in another language: all of its legal text must be read in that language.
         parts += [(text, page.lang) for text in (page.title, page.about["copyright"], page.about["notice"])]
-    template = environment(project.layouts_dir).get_template(f"{layout.name}/{layout.template}")
     title = " / ".join(page.title for page in pages)
     paper = PAPERS[layout.sheet_paper(project.paper)][0]
-    return Rendered(template.render(page=first, pages=pages, layout=layout, paper=paper), title, lang,
+    html = render_template(environment(project.layouts_dir), f"{layout.name}/{layout.template}", project.root,
+                           page=first, pages=pages, layout=layout, paper=paper)
+    return Rendered(html, title, lang,
                     first.about["copyright"], first.about["notice"], parts), problems

@@ -19,6 +19,7 @@ import markupsafe
 from ..project.config import Project, library_page
 from ..project.locales import LANG_TAGS, labels, long_date
 from ..render import typography
+from ..render.templating import render_template
 from .page import environment
 
 SITEMAP = "sitemap.xml"
@@ -141,7 +142,7 @@ def render_library(project: Project, listings: list[Listing], lang: str) -> str:
     alternates = [{"lang_tag": LANG_TAGS[other],
                    "href": (config.site_url or "") + library_page(config.languages, other)}
                   for other in config.languages] if len(config.languages) > 1 else []
-    return environment(project.layouts_dir).get_template("library.html").render(
+    return render_template(environment(project.layouts_dir), "library.html", project.root,
         lang_tag=LANG_TAGS[lang], text=text, org=config.organization.name[lang], items=items,
         description=text["library_intro"].format(count=len(items)), languages=languages,
         canonical=config.site_url + path if config.site_url else None, alternates=alternates,

@@ -13,12 +13,13 @@ import jinja2
 import markupsafe
 from markdown_it.token import Token
 
-from ..errors import Problem, RenderError
+from ..errors import Problem
 from ..project.config import SITE_CSS, Project, library_page, web_page
 from ..project.layouts import Layout, pdf_path
 from ..project.locales import LANG_TAGS, labels
 from ..render.body import render_body
 from ..render.html import page_model
+from ..render.templating import render_template, sandboxed
 from ..source.markdown import parse_body
 from ..source.model import Handout
 
@@ -38,9 +39,7 @@ class WebPage:
 @functools.cache
 def environment(layouts_dir: Path) -> jinja2.Environment:
     """Our web templates, and the project's layouts/ for part.html: the handout itself, as the PDF prints it."""
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), jinja2.FileSystemLoader(str(layouts_dir))])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    return sandboxed([TEMPLATES, layouts_dir], trim_blocks=True, lstrip_blocks=True)
 
 
 def relative(from_path: str, to_path: str) -> str:
@@ -80,12 +79,7 @@ def render_page(project: Project, handout: Handout, lang: str,
         "languages": languages,
         "pdfs": _pdfs(project, handout, lang, layouts, path, page.labels),
     }
-    try:
-        html = environment(project.layouts_dir).get_template("handout.html").render(context)
-    except jinja2.TemplateError as error:
-        where = getattr(error, "filename", None) or "pipeline/web/templates/handout.html"
-        line = f":{error.lineno}" if getattr(error, "lineno", None) else ""
-        raise RenderError(f"{where}{line}: {error.message or error}") from None
+    html = render_template(environment(project.layouts_dir), "handout.html", project.root, **context)
     return WebPage(html, page.title, images), problems
 
 
