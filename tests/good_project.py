@@ -53,14 +53,29 @@ def _many_items(path: Path) -> None:
         file.write("\n" + "".join(f"- Step {n}\n" for n in range(10_000)))
 
 
-GENERATORS = {"huge": _huge, "nested-lists": _nested_lists, "deep-yaml": _deep_yaml, "many-items": _many_items}
+def _append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(text)
 
 
-def apply_case(root: Path, case: Path) -> list[str]:
-    """Change a good project as `case` says; return the extra `handouts check` arguments.
+GENERATORS = {
+    "huge": _huge, "nested-lists": _nested_lists, "deep-yaml": _deep_yaml, "many-items": _many_items,
+    "binary": lambda path: path.write_bytes(bytes(range(256)) * 40),
+    "huge-paragraph": lambda path: _append(path, "\n" + "Wash your hands well. " * 7000 + "\n"),
+    "wide-table": lambda path: _append(path, "\n" + "".join(
+        "|" + "|".join(f" c{n} " if row != 1 else "---" for n in range(200)) + "|\n" for row in range(3))),
+    "nested-quotes": lambda path: _append(path, "\n" + "> " * 500 + "deep\n"),
+    "nested-emphasis": lambda path: _append(path, "\n" + "*_" * 5000 + "deep" + "_*" * 5000 + "\n"),
+    "truncate": lambda path: path.write_bytes(path.read_bytes()[:5000]),
+}
+
+
+def apply_case(root: Path, case: Path, values: dict[str, str] | None = None) -> list[str]:
+    """Change a good project as `case` says; return the extra command arguments.
 
     A case folder holds files that replace the project's (same relative path), an optional
-    case.yml (replace / delete / symlink / encode / generate / args) and expected.txt."""
+    case.yml (replace / delete / symlink / append / encode / generate / args) and expected.txt.
+    `values`: placeholders in the replacement texts and arguments ("{PORT}": "8123")."""
     spec = yaml.safe_load((case / "case.yml").read_text(encoding="utf-8")) if (case / "case.yml").exists() else {}
     spec = spec or {}
     for file in sorted(case.rglob("*")):
@@ -73,6 +88,8 @@ def apply_case(root: Path, case: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
         for old, new in edits:
             assert text.count(old) == 1, f"{case.name}: {old!r} is not in {name} exactly once"
+            for key, value in (values or {}).items():
+                new = new.replace(key, value)
             text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
     for name in spec.get("delete") or []:
@@ -80,12 +97,17 @@ def apply_case(root: Path, case: Path) -> list[str]:
     for name, target in (spec.get("symlink") or {}).items():
         (root / name).unlink(missing_ok=True)
         (root / name).symlink_to(target)
+    for name, text in (spec.get("append") or {}).items():
+        _append(root / name, text)
     for name, encoding in (spec.get("encode") or {}).items():
         path = root / name
         path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
     for name, kind in (spec.get("generate") or {}).items():
         GENERATORS[kind](root / name)
-    return list(spec.get("args") or [])
+    args = [str(arg) for arg in spec.get("args") or []]
+    for key, value in (values or {}).items():
+        args = [arg.replace(key, value) for arg in args]
+    return args
 
 
 def expected_lines(case: Path) -> list[str]:

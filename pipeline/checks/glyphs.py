@@ -8,6 +8,8 @@ Found before anything is rendered (WeasyPrint would only say ".notdef glyph", na
 from __future__ import annotations
 
 import functools
+import html
+import re
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from fontTools.ttLib import TTFont
 
 from ..errors import LayoutError, Problem
 from ..source.model import Handout
-from .lines import source_lines
+from .lines import Line, source_lines
 
 # Drawn without a glyph of their own: Pango draws the narrow no-break space with the space glyph
 # and draws nothing for the invisible joiners and marks.
@@ -23,6 +25,7 @@ _NO_GLYPH_NEEDED = set("\n\r\t\u202f\u2060\u00ad")
 # Invisible characters that change the order text is read in, or hide: refused.
 _DIRECTION = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Invisible leftovers of copy and paste (zero-width spaces and joiners, marks, a stray BOM): warned.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u200e\u200f\ufeff")
 
 
@@ -59,14 +62,32 @@ def glyph_problems(fonts_dir: Path, handout: Handout) -> list[Problem]:
         return []  # no fonts at all: the build says so, once, rather than a problem per character
     problems = []
     for line in source_lines(handout):
-        for column, char in enumerate(line.text, start=1):
-            if char in _NO_GLYPH_NEEDED or (line.number == column == 1 and char == "\ufeff"):  # a Windows BOM
-                continue
+        seen: set[str] = set()  # each character once per line: 300 emoji are one problem, not 300
+        for column, char, written in _characters(line):
+            if char in seen or char in _NO_GLYPH_NEEDED or (line.number == column == 1 and char == "\ufeff"):
+                continue  # (a BOM: how Windows editors start a UTF-8 file)
+            seen.add(char)
             problem = _character_problem(char, ord(char) in can)
             if problem:
                 message, hint, warning = problem
+                count = line.text.count(char) + line.text.count(written) * (written != char)
+                if written != char:
+                    message = f'"{written}" stands for a character: {message}'
+                if count > 1:
+                    message += f" ({count} times on this line)"
                 problems.append(Problem(line.file, message, line.number, column, line.field, hint=hint, warning=warning))
     return problems
+
+
+def _characters(line: Line) -> list[tuple[int, str, str]]:
+    """(column, character, as written) for each character of a line, and for each character an
+    HTML entity stands for (&#x202E;, &#0;): Markdown decodes them into the text."""
+    found = [(column, char, char) for column, char in enumerate(line.text, start=1)]
+    for entity in _ENTITY.finditer(line.text):
+        decoded = html.unescape(entity.group())
+        if decoded != entity.group():
+            found += [(entity.start() + 1, char, entity.group()) for char in decoded]
+    return sorted(found)
 
 
 def _character_problem(char: str, drawable: bool) -> tuple[str, str, bool] | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import filelock
 
+from ..checks.stylesheets import stylesheet_problems
 from ..errors import OutputError, Problem
 from ..project.config import Project
 from ..project.layouts import load_layout
@@ -200,7 +201,9 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                 # these checks when it was built, and have not changed since.
                 good = catalog.check_bodies(sorted({t.slug for t, _ in todo if t.kind != SITE}))
                 todo = [(t, d) for t, d in todo if t.kind == SITE or t.slug in good]
-                problems = stray_folders(project) + catalog.problems(slugs) + again
+                # The layouts' stylesheets are checked when they will be used (they are inputs of every PDF).
+                sheets = stylesheet_problems(project.layouts_dir) if any(t.kind == PDF for t, _ in todo) else []
+                problems = stray_folders(project) + sheets + catalog.problems(slugs) + again
                 progress.start(len(todo))
                 for outcome in outcomes:
                     progress.done(outcome)

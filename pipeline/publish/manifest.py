@@ -23,7 +23,7 @@ def read_manifest(output: Path) -> dict[str, Any]:
     or verify and status read, files that are not ours. An entry left out is built again."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {"outputs": {}}
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
         return {"outputs": {}}
@@ -61,7 +61,7 @@ def merge_manifests(paths: list[Path]) -> dict[str, Any]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             outputs = data["outputs"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
             raise HandoutsError(f"{path}: not a handouts manifest ({error})") from None
         for key, entry in outputs.items():
             if not isinstance(entry, dict):

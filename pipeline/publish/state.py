@@ -92,7 +92,7 @@ class State:
             data = json.loads((output / STATE).read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("version") != VERSION:
                 data = {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a damaged or hostile file: start afresh
             data = {}
         return cls(output, data)
 

@@ -23,6 +23,13 @@ MAX_NESTING = 20
 # or export, which would take minutes to lay out (10,000 list items made 596 pages).
 MAX_BLOCKS = 2_000
 _BLOCKS = ("paragraph_open", "list_item_open", "tr_open", "heading_open")
+# More emphasis, links and code spans in one paragraph than any sentence needs: a converter gone
+# wrong ("*_*_*_…"), which WeasyPrint lays out in quadratic time (6,667 took minutes).
+MAX_INLINE_PIECES = 500
+_PIECES = ("em_open", "strong_open", "link_open", "span_open", "code_inline", "image")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+# More columns than a printed page can hold readably, even in landscape.
+MAX_COLUMNS = 10
 LINK_SCHEMES = ("http", "https", "tel", "mailto")
 # Call-out kinds by the word an author writes after ":::" (or Quarto's ".callout-…" class): each
 # kind has its own look and printed name; "callout" is the plain key-message box, with no name.
@@ -169,6 +176,7 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
                               hint="split it into several handouts")]
     body = Parsed(lang, tokens)
     last_heading = 1  # the title is the h1
+    columns = 0  # the table being checked: its number of columns
     block_line = version.body_line
     lines = version.body.splitlines()
     block: list[str] = []  # the source lines of the block being checked
@@ -210,6 +218,18 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
         elif token.type == "table_open":
             if not _table_has_header(tokens, position):
                 problem("this table has an empty header row", "give every column a heading")
+            columns = 0
+        elif token.type == "th_open" and tokens[position - 1].type == "tr_open" and columns == 0:
+            columns = next(i for i in range(position, len(tokens)) if tokens[i].type == "tr_close") - position
+            columns = sum(t.type == "th_open" for t in tokens[position:position + columns])
+            if columns > MAX_COLUMNS:
+                problem(f"this table has {columns} columns, more than the {MAX_COLUMNS} a page can print readably",
+                        "split it into narrower tables, or turn it into a list")
+        elif token.type == "tr_open" and token.map and columns:
+            cells = len(_CELL_SEPARATOR.split(lines[token.map[0]].strip().strip("|")))
+            if cells > columns:
+                problem(f"this row has {cells} cells but the table has {columns} columns: the last "
+                        f"{cells - columns} would not be printed", "add a column heading for each, or join the cells")
         elif token.type == "inline" and token.content.startswith(":::"):
             # A fence the container plugin did not take (::: warning, ::: {.callout-note}) would be
             # printed as its own source text.
@@ -217,7 +237,12 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
                     'write "::: note", "::: warning", "::: emergency" or "::: callout" on its own line, '
                     'the text, then ":::"')
         elif token.type == "inline":
-            _check_inline(token, handout, problem)
+            pieces = sum(child.type in _PIECES for child in token.children or [])
+            if pieces > MAX_INLINE_PIECES:
+                problem(f"this paragraph has {pieces:,} pieces of emphasis, links and code, over the limit of "
+                        f"{MAX_INLINE_PIECES}", "a conversion may have gone wrong: remove the stray * and _ marks")
+            else:
+                _check_inline(token, handout, problem)
     if any(not p.warning for p in problems):
         return None, problems
     return body, problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -204,6 +205,11 @@ def load_handout(project: Project, slug: str) -> tuple[Handout | None, list[Prob
     for lang in project.config.languages:
         file = rel / f"{lang}.md"
         name = LANGUAGE_NAMES.get(lang, lang)
+        kind = _not_a_file(folder / f"{lang}.md")
+        if kind:
+            problems.append(Problem(file, f"is {kind}, not a text file", hint=f"put the {name} text in {file.name}, "
+                                    "a plain file"))
+            continue
         if not (folder / f"{lang}.md").is_file():
             if meta is not None and lang not in meta.missing:
                 problems.append(Problem(file, f"the {name} version is missing", warning=True, kind="missing-translation",
@@ -278,6 +284,19 @@ def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[
     return problems
 
 
+def _not_a_file(path: Path) -> str:
+    """What stands at `path` if it exists but is not a plain file (never opened: a named pipe
+    would wait for a writer forever), else ""."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # links are refused, with their own message, where read
+        return ""
+    return {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}.get(
+        stat.S_IFMT(mode), "a device")
+
+
 def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
     """Why an image name in handout.yml cannot be used, or None: images are plain files in the handout's folder."""
     shown = " ".join(name.split())[:80]
@@ -294,6 +313,9 @@ def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
             return (f'"{shown}" is a link to a file outside this handout\'s folder',
                     "copy the image itself into the handout's folder in place of the link")
+        kind = _not_a_file(path)
+        if kind:
+            return f'"{shown}" is {kind}, not a picture file', f"put the picture itself next to handout.yml as {shown}"
         if not path.is_file():
             return f'"{shown}": no such file in this handout\'s folder', f"put {shown} next to handout.yml"
         return picture_problem(path)

@@ -100,6 +100,12 @@ def _svg_problem(path: Path) -> tuple[str, str] | None:
     if root.tag != f"{_SVG}svg":
         return f'"{name}" is not an SVG picture (it has no <svg> at its top)', "export the picture again as SVG"
     elements = list(root.iter())
+    outside = next((value for element in elements for key, value in element.attrib.items()
+                    if key in ("href", _XLINK) and not value.startswith(("#", "data:image/"))), None)
+    if outside is not None:
+        shown = outside if len(outside) <= 60 else outside[:57] + "..."
+        return (f'"{name}" draws from another file or the internet ({shown}): handouts use only what is in '
+                "their own files", "embed that picture in the SVG, or export the drawing again as one file")
     if len(elements) > MAX_SVG_ELEMENTS:
         return (f'"{name}" has {len(elements):,} elements, over the limit of {MAX_SVG_ELEMENTS:,}',
                 "simplify the drawing, or export it as PNG")
