@@ -56,9 +56,10 @@ def test_failed_build_keeps_the_good_pdf(tmp_path: Path) -> None:
     good = root / "output" / "en" / "sample.pdf"
     before = good.read_bytes()
 
-    # The image now pulls in a remote resource: check passes, the render fails.
+    # The image now reaches out of its folder in a way `check` does not see (percent-encoded
+    # slashes): the render's sandbox refuses it and the render fails.
     svg = root / "handouts" / "sample" / "hands.svg"
-    svg.write_text(svg.read_text().replace("</svg>", '<image href="https://example.com/x.png"/></svg>'))
+    svg.write_text(svg.read_text().replace("</svg>", '<image href="photo%2F..%2F..%2Fx.png"/></svg>'))
     second = _build(root, "--lang", "en", "--force")
     assert second.exit_code != 0
     assert "failed   en/sample.pdf: handouts/sample/en.md: refused" in second.stderr

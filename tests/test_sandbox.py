@@ -112,13 +112,15 @@ def test_redirects_are_not_followed(fetcher: SandboxFetcher) -> None:
     ('<image href="../../../../../../../../etc/hostname" width="10" height="10"/>', "etc/hostname"),
 ])
 def test_a_refused_resource_fails_only_its_handout(tmp_path: Path, no_network, reference: str, refused: str) -> None:
-    """An image that passes `check` but pulls in a resource from outside: that handout fails with
-    a message naming its source file; the other handout is still built and published."""
+    """A picture that pulls in a resource from outside: since issue 11 it is refused before
+    rendering, at its line of handout.yml (the fetcher above still refuses it at render time);
+    the other handout is still built and published."""
     root = good_project(tmp_path)
     bad = root / "handouts" / "tampered"
     os.makedirs(bad)
     for file in (root / "handouts" / "sample").iterdir():
         (bad / file.name).write_bytes(file.read_bytes())
+    (bad / "handout.yml").write_text((bad / "handout.yml").read_text().replace('"90001"', '"90002"'))
     svg = bad / "hands.svg"
     svg.write_text(svg.read_text().replace("</svg>", reference + "</svg>"))
     project = load_project(root)
@@ -126,9 +128,9 @@ def test_a_refused_resource_fails_only_its_handout(tmp_path: Path, no_network, r
     status = {o.target.path: o for o in summary.outcomes}
     assert status["en/sample.pdf"].status == "built"
     assert (root / "output" / "en" / "sample.pdf").is_file()
-    failed = status["en/tampered.pdf"]
-    assert failed.status == "failed"
-    assert failed.message.startswith("handouts/tampered/en.md: refused ")
-    assert refused in failed.message
+    assert "en/tampered.pdf" not in status
+    (problem,) = [p for p in summary.problems if not p.warning]
+    assert str(problem).startswith("handouts/tampered/handout.yml:10:3: 'images': \"hands.svg\" draws from outside")
+    assert refused in str(problem)
     assert not (root / "output" / "en" / "tampered.pdf").exists()
     assert summary.failed

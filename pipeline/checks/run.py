@@ -11,7 +11,6 @@ from ..source.markdown import parse_body
 from ..source.model import Handout, load_handout, stray_folders
 from .glyphs import glyph_problems
 from .placeholders import placeholder_problems
-from .stylesheets import stylesheet_problems
 from .parity import parity_problems
 from .plain import PlainLanguage, review
 from .reviews import review_problems
@@ -32,8 +31,7 @@ def check_all(project: Project, slugs: list[str], today: dt.date | None = None) 
     handouts, problems = check(project, slugs, today)
     problems += _duplicate_numbers(handouts)
     reviews = [review(project, handout) for handout in handouts.values()]
-    return Checked(handouts, stray_folders(project) + stylesheet_problems(project.layouts_dir) + problems
-                   + [p for r in reviews for p in r.problems], reviews)
+    return Checked(handouts, stray_folders(project) + problems + [p for r in reviews for p in r.problems], reviews)
 
 
 def check(project: Project, slugs: list[str], today: dt.date | None = None) -> tuple[dict[str, Handout], list[Problem]]:

@@ -17,10 +17,10 @@ from typing import Any
 
 import filelock
 
-from ..checks.stylesheets import stylesheet_problems
 from ..errors import OutputError, Problem
 from ..project.config import Project
 from ..project.layouts import load_layout
+from ..render.stylesheets import stylesheet_problems
 from ..source.model import handout_slugs, stray_folders
 from . import workers
 from .budget import budget_problems, flagged

@@ -101,11 +101,11 @@ def _svg_problem(path: Path) -> tuple[str, str] | None:
         return f'"{name}" is not an SVG picture (it has no <svg> at its top)', "export the picture again as SVG"
     elements = list(root.iter())
     outside = next((value for element in elements for key, value in element.attrib.items()
-                    if key in ("href", _XLINK) and not value.startswith(("#", "data:image/"))), None)
+                    if key in ("href", _XLINK) and _outside(value)), None)
     if outside is not None:
         shown = outside if len(outside) <= 60 else outside[:57] + "..."
-        return (f'"{name}" draws from another file or the internet ({shown}): handouts use only what is in '
-                "their own files", "embed that picture in the SVG, or export the drawing again as one file")
+        return (f'"{name}" draws from outside its handout\'s folder ({shown}): handouts use only their own files',
+                "put that picture next to the SVG and refer to it by its name, or embed it")
     if len(elements) > MAX_SVG_ELEMENTS:
         return (f'"{name}" has {len(elements):,} elements, over the limit of {MAX_SVG_ELEMENTS:,}',
                 "simplify the drawing, or export it as PNG")
@@ -114,6 +114,14 @@ def _svg_problem(path: Path) -> tuple[str, str] | None:
         return (f'"{name}" would draw {"without end" if drawn is None else f"over {MAX_SVG_DRAWN:,} shapes"}: its '
                 "<use> elements repeat each other", "simplify the drawing, or export it as PNG")
     return None
+
+
+def _outside(href: str) -> bool:
+    """A reference to anything but this SVG, an embedded picture or a file beside it: an address,
+    or a path out of the handout's folder."""
+    if href.startswith(("#", "data:image/")):
+        return False
+    return ":" in href or "/" in href or "\\" in href or href.startswith(".")
 
 
 def _drawn(root: etree._Element, elements: list) -> int | None:

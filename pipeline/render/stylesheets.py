@@ -41,7 +41,7 @@ class _Capture(logging.Handler):
 
 @functools.cache
 def _problems(stamps: tuple[tuple[Path, int], ...], root: Path) -> tuple[Problem, ...]:
-    from weasyprint import CSS  # only here: checks that read no stylesheet need not load WeasyPrint
+    from weasyprint import CSS  # only here: a build with nothing to render does not load WeasyPrint
 
     found = []
     logger = logging.getLogger("weasyprint")
