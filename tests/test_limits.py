@@ -38,28 +38,29 @@ def test_a_pdf_over_the_page_limit_fails_alone(tmp_path: Path, monkeypatch: pyte
 
 
 def test_an_output_over_the_time_limit_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """1,900 list items (under the block limit) take many seconds to lay out: stopped at 3 s here
-    (the real limit is 90 s), while the sample, well under a second once fonts are loaded, builds."""
+    """1,900 long list items (under the block limit) take about 5 s to lay out: stopped at 2 s here
+    (the real limit is 90 s). The sample, built before, stays published; once the limit is back,
+    the interrupted renderer builds again."""
     root = good_project(tmp_path)
     assert [o.status for o in build(load_project(root), ["sample"], ["en"], ["letter"], jobs=1).outcomes] == ["built"]
     shutil.copytree(root / "handouts" / "sample", root / "handouts" / "runaway")
     source = root / "handouts" / "runaway" / "en.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\n" + "".join(f"- Step {n}\n" for n in range(1_900)),
-                      encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8") + "\n" + "".join(
+        f"- Step {n}: wash your hands with soap and water for twenty seconds, then rinse them and dry them well.\n"
+        for n in range(1_900)), encoding="utf-8")
     meta = root / "handouts" / "runaway" / "handout.yml"
     meta.write_text(meta.read_text(encoding="utf-8").replace('number: "90001"', 'number: "90002"'), encoding="utf-8")
-    sample = root / "handouts" / "sample" / "en.md"
-    sample.write_text(sample.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    monkeypatch.setattr(workers, "SECONDS_PER_TARGET", 3)
+    monkeypatch.setattr(workers, "SECONDS_PER_TARGET", 2)
     start = time.monotonic()
     summary = build(load_project(root), ["sample", "runaway"], ["en"], ["letter"], jobs=1)
     assert time.monotonic() - start < 30
     status = {o.target.slug: (o.status, o.message) for o in summary.outcomes}
-    assert status["sample"][0] == "built"
-    assert status["runaway"] == ("failed", "en/runaway.pdf: stopped after 3 s, the limit for one output "
+    assert status["sample"][0] == "skipped" and (root / "output" / "en" / "sample.pdf").is_file()
+    assert status["runaway"] == ("failed", "en/runaway.pdf: stopped after 2 s, the limit for one output "
                                  "(look for a runaway source: thousands of list items, a picture that draws without end)")
     assert not (root / "output" / "en" / "runaway.pdf").exists()
-    # The renderer is whole after the interruption: the next PDF builds.
-    sample.write_text(sample.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    monkeypatch.setattr(workers, "SECONDS_PER_TARGET", 90)
+    sample = root / "handouts" / "sample" / "en.md"
+    sample.write_text(sample.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     again = build(load_project(root), ["sample"], ["en"], ["letter"], jobs=1)
     assert [o.status for o in again.outcomes] == ["built"]

@@ -83,6 +83,7 @@ class Catalog:
     def check_bodies(self, slugs: list[str]) -> set[str]:
         """Parse and check the bodies of these handouts (and of any whose files changed); the
         handouts whose bodies have no errors."""
+        from ..checks.plain import review
         from ..checks.run import check_bodies
 
         good = set()
@@ -95,6 +96,8 @@ class Catalog:
                 continue
             checked, found = check_bodies(self.project, {slug: handout}, publishing=True)
             if not record["bodies"]:
+                # The plain-language review too: a build reports what `check` reports.
+                found += review(self.project, handout).problems
                 record["problems"] += [_data(p) for p in found]
                 record["bodies"] = True
                 self.state.dirty = True

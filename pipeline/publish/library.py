@@ -39,6 +39,8 @@ def listings(project: Project, entries: dict[str, Any], records: dict[str, dict[
     for slug, record in records.items():
         if "error" in record:
             continue
+        if not by_handout.get(slug) and any(not p.get("warning") for p in record.get("problems", [])):
+            continue  # never published, and not publishable yet (a draft full of TODO): not listed
         license = project.config.licenses.get(record["license"])
         electronic = bool(license and "electronic" in license.permits)
         versions = record["versions"]
