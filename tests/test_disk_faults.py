@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,31 @@ def test_a_path_of_the_wrong_kind_is_one_located_line(tmp_path: Path, monkeypatc
     assert result.exit_code != 0 and "Traceback" not in result.output and result.exception is None or \
         isinstance(result.exception, SystemExit)
     assert f"{where}: {reason} (move the " in result.output, result.output
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    (errno.EROFS, "is on a read-only disk (copy the project to a disk you can write to, and build there)"),
+    (errno.EACCES, "permission denied (give yourself write access to it, or build into another folder)"),
+], ids=["read-only-disk", "no-permission"])
+def test_an_output_folder_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  code: int, reason: str) -> None:
+    """As root, tests cannot make a folder read-only: the refusal is the operating system's answer
+    to every new file in output/, as a read-only mount gives it (a real read-only tmpfs was
+    checked by hand: the lock file is refused first, with the same one line)."""
+    root = good_project(tmp_path)
+    assert _build(root, "letter").exit_code == 0
+    before = _consistent(root)
+    sample = root / "handouts" / "sample" / "en.md"
+    sample.write_text(sample.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    mkstemp = manifest.tempfile.mkstemp
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code), kwargs.get("dir") or args[-1])
+
+    monkeypatch.setattr(manifest.tempfile, "mkstemp", refuse)
+    monkeypatch.chdir(root)
+    result = _build(root, "letter")
+    monkeypatch.setattr(manifest.tempfile, "mkstemp", mkstemp)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"output/en: {reason}" in result.output, result.output
+    assert _consistent(root) == before

@@ -109,6 +109,16 @@ class Config(Strict):
                                  "write them as {slug} and {lang}")
         return value
 
+    @pydantic.field_validator("site_url", "web_url")
+    @classmethod
+    def _short_enough_for_a_qr_code(cls, value: str | None) -> str | None:
+        # Printed 1.1 in wide, a QR code stays easy to scan up to about 200 characters; the
+        # handout's slug (up to 60) and page name come on top of this address.
+        if value is not None and len(value) > MAX_ADDRESS:
+            raise ValueError(f"is {len(value)} characters long, more than the {MAX_ADDRESS} that leave each "
+                             "handout's printed QR code easy to scan; use a shorter address")
+        return value
+
     @pydantic.model_validator(mode="after")
     def _one_address(self) -> "Config":
         if self.site_url and self.web_url:
@@ -132,6 +142,8 @@ class Config(Strict):
     last_page_fill: float = pydantic.Field(default=0.25, ge=0, le=1)
 
 
+# The longest site_url or web_url: with a slug and page name, a QR code of about 200 characters.
+MAX_ADDRESS = 120
 # Where the web edition's files go, relative to output/ (and to site_url).
 SITE_CSS = "web/site.css"
 

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from ..errors import Problem
+from ..errors import Problem, RenderError
 from ..project.config import Project
 from ..project.layouts import PAPERS, Layout
 from ..project.locales import LANG_TAGS, labels, long_date
@@ -72,7 +72,12 @@ def qr_svg(url: str, title: str) -> markupsafe.Markup:
     (left unpainted: the paper is white). WeasyPrint makes its <title> the Figure's /Alt."""
     import segno
 
-    svg = segno.make(url, error="m", micro=False).svg_inline(
+    try:
+        code = segno.make(url, error="m", micro=False)
+    except segno.DataOverflowError:  # handouts.yml keeps addresses far shorter (config.MAX_ADDRESS)
+        raise RenderError(f"the address {url[:60]}… is too long for a QR code (shorten site_url or web_url "
+                          "in handouts.yml)") from None
+    svg = code.svg_inline(
         border=4, dark="#000", title=title, omitsize=True, svgclass="qr-code", lineclass=None)
     return markupsafe.Markup(svg)
 
