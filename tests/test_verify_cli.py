@@ -33,7 +33,7 @@ def test_verify_reports_findings_and_fails(built: Path, cli: CliRunner, tmp_path
     assert result.exit_code == 1
     assert "FAIL" in result.output
     assert "there is no structure tree (StructTreeRoot): the PDF is not tagged" in result.output
-    assert 'link to "tel:811" has no description (Contents is "tel:811")' in result.output
+    assert 'link to "tel:811" has no description in words (Contents is "tel:811")' in result.output
 
 
 def test_verify_checks_against_the_source(built: Path, cli: CliRunner, tmp_path: Path) -> None:

@@ -6,10 +6,15 @@ notices present as real (tagged) text."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import io
 import re
+import signal
+import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +24,7 @@ from fontTools.ttLib import TTFont
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from . import readback
-from .reader import Tree, array, scan_page
+from .reader import CMap, Tree, as_dict, array, scan_page
 
 _HEADING = re.compile(r"/H([1-6])\Z")
 
@@ -46,10 +51,18 @@ class Expect:
 
 @dataclasses.dataclass
 class Report:
+    """One PDF's result. `findings` fail it; `advice` are house rules that did not apply as
+    requirements (a PDF not built here: it conforms to PDF/UA-1, we ask more of our own)."""
+
     path: str
     pages: int = 0
     validator: str = ""
     findings: list[str] = dataclasses.field(default_factory=list)
+    advice: list[str] = dataclasses.field(default_factory=list)
+    # Checks that need the handout's sources, not run on a PDF that was not built here.
+    skipped: list[str] = dataclasses.field(default_factory=list)
+    # House-rule findings, kept apart until the end (they fail our own PDFs, advise on others').
+    house: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,7 +70,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "ok": self.ok, "pages": self.pages, "validator": self.validator,
-                "findings": self.findings}
+                "findings": self.findings, "advice": self.advice, "skipped": self.skipped}
 
 
 @functools.cache
@@ -74,18 +87,95 @@ def _space(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f\u2009\u00ad-]+", "", text)
 
 
-def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "") -> Report:
-    """Check one PDF; every problem becomes a finding (an empty list means it passes)."""
-    data = source if isinstance(source, bytes) else source.read_bytes()
+# Each PDF's reading time is bounded (a hostile file must not stall a batch): seconds.
+SECONDS_PER_PDF = 20
+
+
+# Skipped on a PDF that was not built here: what they check comes from our sources and fonts.
+OURS_ONLY = ["fonts: that each embedded font is one of fonts/", "text: the title, copyright line, permission "
+             "notice and every word against the handout's source"]
+
+
+def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str = "",
+               ours: bool = True) -> Report:
+    """Check one PDF; every problem becomes a finding (an empty list means it passes). Nothing a
+    file contains can make this raise or hang: a file that cannot be read fails with a finding.
+
+    Findings are PDF/UA-1 requirements or house rules. `ours` (a PDF built here, the default):
+    both fail it. Otherwise house rules are advice, and the checks needing our sources are skipped."""
+    report = _verify_file(source, expect, fonts_dir, name, ours)
+    if ours:
+        report.findings += report.house
+    else:
+        report.advice, report.skipped = report.house, list(OURS_ONLY)
+    report.house = []
+    return report
+
+
+def _verify_file(source: Path | bytes, expect: Expect | None, fonts_dir: Path, name: str, ours: bool) -> Report:
     report = Report(name or str(source))
-    findings = report.findings
+    if isinstance(source, Path):
+        try:
+            if not stat.S_ISREG(source.stat().st_mode):  # a named pipe would wait for a writer forever
+                report.findings.append("not a regular file: cannot be a PDF")
+                return report
+            data = source.read_bytes()
+        except OSError as error:
+            report.findings.append(f"cannot be read: {error.strerror}")
+            return report
+    else:
+        data = source
+    try:
+        with _time_budget(SECONDS_PER_PDF):
+            _verify(data, expect, fonts_dir, report, ours)
+    except _OutOfTime:
+        report.findings.append(f"took more than {SECONDS_PER_PDF} s to read: damaged, or built to stall readers")
+    except Exception as error:  # a damaged or hostile file: whatever the readers raise, the file fails
+        report.findings.append(f"damaged: cannot be read fully ({type(error).__name__}: {str(error)[:200]})")
+    return report
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Stop reading after `seconds` (a timer signal: only in the main thread; a worker's own
+    limit covers the build)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _verify(data: bytes, expect: Expect | None, fonts_dir: Path, report: Report, ours: bool) -> None:
+    findings, house = report.findings, report.house
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+    except (pypdf.errors.PyPdfError, ValueError) as error:
+        findings.append(f"not a readable PDF ({error})")
+        return
+    if reader.is_encrypted:
+        # PDF/UA-1 7.16: nothing may keep assistive technology from the content.
+        findings.append("encrypted: a screen reader may be kept out, and its content cannot be verified")
+        return
     try:
         validation = page.validate_pdf_bytes(data, profile="ua1")
-        reader = pypdf.PdfReader(io.BytesIO(data))
         pages = list(reader.pages)  # pypdf walks the page tree on every access: once is enough
     except (page.PageError, pypdf.errors.PyPdfError, ValueError) as error:
         findings.append(f"not a readable PDF ({error})")
-        return report
+        return
     report.validator = f"{validation.rules.passed} passed, {validation.rules.failed} failed"
     for failure in validation.failures:
         findings.append(f"PDF/UA-1 validator: {failure.rule_id}: {failure.message}")
@@ -94,13 +184,19 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
 
     # Document-level identification.
     lang = str(catalog.get("/Lang", ""))
+    root_ref = catalog.get("/StructTreeRoot")
+    root = root_ref.get_object() if root_ref is not None else DictionaryObject()
+    tree = Tree(root)
     if not lang:
-        findings.append("the document has no /Lang")
+        # PDF/UA-1 (7.2) is met when every piece of content has a language some other way.
+        everywhere = bool(tree.langs) and all(tree.langs.values())
+        (house if everywhere else findings).append("the document has no /Lang")
     elif expect and lang.split("-")[0] != expect.lang:
         findings.append(f"the document language is {lang}, not {expect.lang}")
-    if catalog.get("/MarkInfo", {}).get("/Marked") != True:  # noqa: E712 (a PDF boolean object)
+    marked = as_dict(catalog.get("/MarkInfo")).get("/Marked")
+    if (marked.get_object() if isinstance(marked, IndirectObject) else marked) != True:  # noqa: E712 (a PDF boolean)
         findings.append("MarkInfo /Marked is not true")
-    if not catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+    if not as_dict(catalog.get("/ViewerPreferences")).get("/DisplayDocTitle"):
         findings.append("DisplayDocTitle is not set: viewers would show the file name, not the title")
     xmp = reader.xmp_metadata
     xmp_text = xmp.stream.get_data().decode("utf-8", "replace") if xmp else ""
@@ -110,30 +206,32 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     if expect and _space(title) != _space(expect.title):
         findings.append(f'dc:title is "{title}", not the handout title "{expect.title}"')
 
-    # Fonts: embedded, and programs that really come from fonts/.
-    ours = project_fonts(fonts_dir)
+    # Fonts: embedded, and (ours) programs that really come from fonts/.
+    known = project_fonts(fonts_dir) if ours else None
     seen_fonts: set[int] = set()
     for page_obj in pages:
-        for font_ref in (page_obj.get("/Resources", {}).get("/Font", {}) or {}).values():
-            if font_ref.idnum in seen_fonts:
+        fonts = as_dict(as_dict(page_obj.get("/Resources")).get("/Font"))
+        for key in fonts:
+            font_ref = fonts.raw_get(key)
+            number = font_ref.idnum if isinstance(font_ref, IndirectObject) else id(font_ref)
+            if number in seen_fonts:
                 continue
-            seen_fonts.add(font_ref.idnum)
-            findings.extend(_check_font(font_ref.get_object(), ours))
+            seen_fonts.add(number)
+            findings.extend(_check_font(as_dict(font_ref), known))
 
-    root_ref = catalog.get("/StructTreeRoot")
-    root = root_ref.get_object() if root_ref is not None else DictionaryObject()
-    tree = Tree(root)
     if root_ref is None:
         findings.append("there is no structure tree (StructTreeRoot): the PDF is not tagged")
     else:
         findings.extend(_check_parent_tree(root, tree, pages))
-    findings.extend(_check_elements(tree))
+    required, stricter = _check_elements(tree)
+    findings.extend(required)
+    house.extend(stricter)
     if expect and expect.text and root_ref is not None:
-        findings.extend(readback.check(root, pages, expect.text))
+        house.extend(readback.check(root, pages, expect.text))
 
     # Marked content: every sequence is an artifact or owned by a reachable element; no loose text.
     texts: list[tuple[str, str]] = []
-    fonts: dict[int, dict[int, str]] = {}
+    fonts: dict[int, tuple[CMap, int]] = {}
     for number, page_obj in enumerate(pages, start=1):
         found, page_texts = scan_page(page_obj, page_obj.indirect_reference.idnum, tree, number, fonts)
         findings.extend(found)
@@ -142,16 +240,18 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     # Links: described in words and printable.
     for page_obj in pages:
         for annot_ref in array(page_obj.get("/Annots")):
-            annot = annot_ref.get_object()
+            annot = as_dict(annot_ref)
             if annot.get("/Subtype") != "/Link":
                 continue
             contents = str(annot.get("/Contents", ""))
-            target = str(annot.get("/A", {}).get("/URI", ""))
-            if not contents or contents == target or contents.startswith(("tel:", "http:", "https:", "mailto:")):
-                findings.append(f'link to "{target}" has no description (Contents is "{contents}")')
+            target = str(as_dict(annot.get("/A")).get("/URI", ""))
+            if not contents:  # PDF/UA-1 7.18.5: an alternate description
+                findings.append(f'link to "{target}" has no description (no /Contents)')
+            elif contents == target or contents.startswith(("tel:", "http:", "https:", "mailto:")):
+                house.append(f'link to "{target}" has no description in words (Contents is "{contents}")')
             if not int(annot.get("/F", 0)) & 4:
-                findings.append(f'link to "{target}" is not set to print (F flag)')
-            if annot_ref.idnum not in tree.annotations:
+                house.append(f'link to "{target}" is not set to print (F flag)')
+            if getattr(annot_ref, "idnum", None) not in tree.annotations:
                 findings.append(f'link to "{target}" is not in the structure tree')
 
     # The legal text a reader must hear, and text in other languages under the right /Lang.
@@ -164,10 +264,10 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
             covered = _space("".join(t for t, lang in texts if lang.split("-")[0] == part_lang))
             if _space(wanted) not in covered:
                 findings.append(f'"{wanted}" is not marked as {part_lang} (/Lang)')
-    return report
 
 
-def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]]) -> list[str]:
+def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]] | None) -> list[str]:
+    """Embedded (PDF/UA-1 7.21.4.1); with `ours`, also one of the project's fonts."""
     base = str(font.get("/BaseFont", "?"))
     descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
     descriptor = descendant.get("/FontDescriptor")
@@ -177,41 +277,52 @@ def _check_font(font: DictionaryObject, ours: frozenset[tuple[str, int]]) -> lis
     program = next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
     if program is None:
         return [f"font {base} is not embedded"]
+    if ours is None:
+        return []
     try:
         embedded = TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)
         identity = (embedded["name"].getDebugName(6), embedded["head"].created)
     except Exception:  # a font program fontTools cannot read is not one of ours
         identity = ("?", 0)
-    if identity not in ours:
+    if ours is not None and identity not in ours:
         return [f"font {base} ({identity[0]}) is not one of the fonts in fonts/"]
     return []
 
 
-def _check_elements(tree: Tree) -> list[str]:
-    findings = []
+def _check_elements(tree: Tree) -> tuple[list[str], list[str]]:
+    """(PDF/UA-1 findings, house-rule findings) about the structure elements."""
+    findings: list[str] = []
+    house: list[str] = []
     last_heading = 0
-    referenced = {str(h) for e in tree.elements if e.get("/S") == "/TD"
+    referenced = {str(h) for e in tree.elements if e.get("/S") in ("/TD", "/TH")
                   for h in array(_attributes(e).get("/Headers"))}
+    by_cells = {str(h) for e in tree.elements if e.get("/S") == "/TD" for h in array(_attributes(e).get("/Headers"))}
     header_ids = {str(e.get("/ID")) for e in tree.elements if e.get("/S") == "/TH" and "/ID" in e}
     for missing in sorted(referenced - header_ids):
         findings.append(f'a table cell refers to header "{missing}", which is not in the structure tree')
     for element in tree.elements:
         kind = str(element.get("/S"))
         if kind == "/Figure" and not str(element.get("/Alt", "")).strip():
-            findings.append("a Figure has no /Alt text")
+            if str(element.get("/ActualText", "")).strip():  # PDF/UA-1 7.3 accepts either
+                house.append("a Figure has /ActualText but no /Alt text")
+            else:
+                findings.append("a Figure has no /Alt text")
         elif kind == "/TH":
-            if _attributes(element).get("/Scope") not in ("/Column", "/Row", "/Both"):
-                findings.append("a table header cell (TH) has no /Scope")
-            if str(element.get("/ID", "")) not in referenced:
-                findings.append("a table header cell (TH) heads no cell (no TD refers to it)")
+            scoped = _attributes(element).get("/Scope") in ("/Column", "/Row", "/Both")
+            if not scoped and str(element.get("/ID", "")) not in referenced:  # 7.5: /Scope or /Headers
+                findings.append("a table header cell (TH) has no /Scope and no cell refers to it by /Headers")
+            elif not scoped:
+                house.append("a table header cell (TH) has no /Scope (cells refer to it by /Headers)")
+            if str(element.get("/ID", "")) not in by_cells:
+                house.append("a table header cell (TH) heads no data cell (no TD refers to it)")
         elif match := _HEADING.match(kind):
             level = int(match.group(1))
             if level > last_heading + 1:
                 findings.append(f"heading levels jump from H{last_heading} to H{level}")
             last_heading = level
         if "/Lang" in element and not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*", str(element["/Lang"])):
-            findings.append(f'/Lang "{element["/Lang"]}" is not a language tag')
-    return findings
+            house.append(f'/Lang "{element["/Lang"]}" is not a well-formed language tag')
+    return findings, house
 
 
 def _attributes(element: DictionaryObject) -> DictionaryObject:

@@ -15,7 +15,7 @@ from typing import Any
 import tinyhtml5
 from pypdf.generic import DictionaryObject, IndirectObject, NumberObject
 
-from .reader import array, content_events
+from .reader import CMap, content_events, kids
 
 SOFT_HYPHEN = "\u00ad"
 # Drawn by the layout, not written by the author: list markers. (Page furniture, call-out
@@ -26,7 +26,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u2060\u200b\u200c\u200d\ufeff"))
 _SPACING = re.compile(r"\s+")
 
 
-def marked_texts(page_obj: Any, fonts: dict[int, dict[int, str]]) -> dict[int, str]:
+def marked_texts(page_obj: Any, fonts: dict[int, tuple[CMap, int]]) -> dict[int, str]:
     """A page's tagged text by MCID, decoded through the fonts' ToUnicode maps."""
     texts: dict[int, str] = {}
     stack: list[int | None] = []
@@ -44,17 +44,19 @@ def marked_texts(page_obj: Any, fonts: dict[int, dict[int, str]]) -> dict[int, s
 
 def spoken(root: DictionaryObject, pages: list[Any]) -> list[tuple[str, str]]:
     """The structure tree read in order: (text, language) runs as a screen reader gets them."""
-    fonts: dict[int, dict[int, str]] = {}
-    by_page: dict[int, dict[int, str]] = {}
+    fonts: dict[int, tuple[CMap, int]] = {}
+    by_page: dict[int, tuple[CMap, int]] = {}
     page_objects = {page.indirect_reference.idnum: page for page in pages}
     runs: list[tuple[str, str]] = []
     seen: set[int] = set()
 
-    def text_of(page_ref: Any, mcid: int) -> str:
+    def text_of(page_ref: Any, mcid: Any) -> str:
+        if not isinstance(page_ref, IndirectObject) or not isinstance(mcid, (int, NumberObject)):
+            return ""  # an MCID with no page to be on says nothing
         number = page_ref.idnum
         if number not in by_page:
             by_page[number] = marked_texts(page_objects[number], fonts) if number in page_objects else {}
-        return by_page[number].get(mcid, "")
+        return by_page[number].get(int(mcid), "")
 
     def walk(ref: Any, page_ref: Any, lang: str) -> None:
         element = ref.get_object()
@@ -66,7 +68,7 @@ def spoken(root: DictionaryObject, pages: list[Any]) -> list[tuple[str, str]]:
             seen.add(ref.idnum)
         if element.get("/Type") == "/MCR":
             mcr_page = element.raw_get("/Pg") if "/Pg" in element else page_ref
-            runs.append((text_of(mcr_page, int(element["/MCID"])), lang))
+            runs.append((text_of(mcr_page, element.get("/MCID")), lang))
             return
         if element.get("/S") in _LABELS:
             return
@@ -76,13 +78,13 @@ def spoken(root: DictionaryObject, pages: list[Any]) -> list[tuple[str, str]]:
             if replacement in element:
                 runs.append((str(element[replacement]), lang))
                 return
-        for kid in array(element.get("/K")):
+        for kid in kids(element):
             if isinstance(kid, (int, NumberObject)):
-                runs.append((text_of(page_ref, int(kid)), lang))
+                runs.append((text_of(page_ref, kid), lang))
             else:
                 walk(kid, page_ref, lang)
 
-    for kid in array(root.get("/K")):
+    for kid in kids(root):
         walk(kid, None, "")
     return runs
 
