@@ -317,6 +317,27 @@ def main() -> None:
         edited = corpus / "handouts" / "topic-007" / "en.md"
         edited.write_text(edited.read_text() + "\nOne more sentence for the benchmark.\n")
         one, _ = timed([str(handouts), "build", "--jobs", "2"], corpus)
+        # Verify on its own (issue 12): our PDFs as a build checks them, and hostile files made with
+        # pikepdf (a ToUnicode of 700 full ranges, AES encryption, a file cut in half) as `--any` does.
+        verify = [float(x) for x in subprocess.run([sys.executable, "-c", (
+            "import sys, time, io; from pathlib import Path\n"
+            "import pikepdf; from pipeline.verify import verify_pdf\n"
+            "out = Path(sys.argv[1]) / 'output'; fonts = Path(sys.argv[1]) / 'fonts'\n"
+            "ours = sorted(out.glob('*/*.pdf'))[:100]\n"
+            "t = time.perf_counter()\n"
+            "for f in ours: verify_pdf(f, None, fonts)\n"
+            "mine = (time.perf_counter() - t) / len(ours) * 1000\n"
+            "cmap = b'1 beginbfrange\\n' + b'\\n'.join(b'<0000> <FFFF> <0041>' for _ in range(700)) + b'\\nendbfrange'\n"
+            "pdf = pikepdf.open(ours[0]); font = next(iter(pdf.pages[0].Resources.Font.values()))\n"
+            "font.ToUnicode = pdf.make_stream(cmap); hostile = []\n"
+            "b = io.BytesIO(); pdf.save(b); hostile.append(b.getvalue())\n"
+            "b = io.BytesIO(); pikepdf.open(ours[0]).save(b, encryption=pikepdf.Encryption(owner='o', user='', R=6))\n"
+            "hostile.append(b.getvalue()); hostile.append(ours[0].read_bytes()[: ours[0].stat().st_size // 2])\n"
+            "worst = 0.0\n"
+            "for data in hostile:\n"
+            "    t = time.perf_counter(); verify_pdf(data, None, fonts, ours=False); worst = max(worst, time.perf_counter() - t)\n"
+            "print(mine, worst * 1000)\n"),
+            str(corpus)], capture_output=True, text=True, check=True).stdout.split()]
         # handouts import of a folder: read, recognise, write and check each document in a new project.
         inbox = corpus / "inbox"
         make_inbox(inbox, args.import_documents)
@@ -349,6 +370,8 @@ def main() -> None:
          f"without: {fitting[2]:.1f} layouts a PDF, {fitting[3]:.0f} of {pdfs} saved a page; handouts.yml's "
          f"budgets send {fitting[4]:.0f} of {pdfs} there"),
         ("rebuild after editing one handout", f"{one:.2f} s", "target < 2 s"),
+        ("verify, our PDFs (PDF/UA-1 validator, structure, text read back)", f"{verify[0]:.0f} ms/PDF",
+         f"hostile files (700-range ToUnicode, AES, cut in half): worst {verify[1]:.0f} ms (target < 2 s)"),
         ("peak memory (largest process)", f"{max(rss1, rss2)} MiB", "target < 400 MB"),
         (f"handouts import of a folder of {args.import_documents} documents (½ web pages, ¼ Word, ¼ text)",
          f"{imported:.1f} s", f"{imported / args.import_documents * 1000:.0f} ms per document, each checked"),

@@ -235,3 +235,21 @@ def test_a_pdf_not_built_here_fails_only_on_pdf_ua(tmp_path: Path) -> None:
     assert theirs.skipped  # the checks that need our sources say they did not run
     mine = verify_pdf(data, None, FONTS, "link.pdf")
     assert set(house) <= set(mine.findings) and not mine.advice
+
+
+def test_no_document_lang_is_advice_when_every_text_has_one(tmp_path: Path) -> None:
+    """PDF/UA-1 7.2 is met by marked-content /Lang (the veraPDF corpus' 7.2-t30 pass files do
+    this): a house rule for a PDF made elsewhere; with text in no language it is a requirement."""
+    pdf = tagged(b"/P <</MCID 0>> BDC /Span <</Lang (en-US)>> BDC BT /F1 12 Tf (Hi) Tj ET EMC EMC")
+    del pdf.Root.Lang
+    theirs = _report_any(pdf, tmp_path, "with-span-lang.pdf")
+    assert "the document has no /Lang" in theirs.advice and "the document has no /Lang" not in theirs.findings
+    bare = tagged(b"/P <</MCID 0>> BDC BT /F1 12 Tf (Hi) Tj ET EMC")
+    del bare.Root.Lang
+    assert "the document has no /Lang" in _report_any(bare, tmp_path, "no-lang.pdf").findings
+
+
+def _report_any(pdf: pikepdf.Pdf, tmp_path: Path, name: str):
+    path = tmp_path / name
+    pdf.save(path)
+    return verify_pdf(path, None, FONTS, name, ours=False)

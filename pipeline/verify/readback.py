@@ -32,7 +32,7 @@ def marked_texts(page_obj: Any, fonts: dict[int, tuple[CMap, int]]) -> dict[int,
     stack: list[int | None] = []
     for kind, value in content_events(page_obj, fonts):
         if kind == "begin":
-            tag, mcid = value
+            tag, mcid, _ = value
             stack.append(None if tag == "Artifact" else mcid)
         elif kind == "end":
             if stack:

@@ -23,6 +23,7 @@ _CONTENT_OPS = re.compile(
     rb"|\((?:[^()\\]|\\.)*\)"  # any other string: skipped
     rb"|\bBI\b.*?\bEI\b", re.S)  # an inline image: skipped
 _MCID = re.compile(rb"/MCID\s+(\d+)")
+_LANG = re.compile(rb"/Lang\s*\(((?:[^()\\]|\\.)*)\)")
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
@@ -183,7 +184,7 @@ _STRINGS = re.compile(rb"<[0-9A-Fa-f\s]*>|\((?:[^()\\]|\\.)*\)", re.S)
 
 
 def content_events(page_obj: Any, fonts: dict[int, tuple[CMap, int]]) -> Iterator[tuple[str, Any]]:
-    """A page's content in order, as ("begin", (tag, MCID or None)), ("end", None) and
+    """A page's content in order, as ("begin", (tag, MCID or None, /Lang or None)), ("end", None) and
     ("text", the shown text decoded through its font's ToUnicode map). `fonts` keeps each
     font's map and code length across pages (a font is read once a document)."""
     contents = page_obj.get_contents()
@@ -194,10 +195,15 @@ def content_events(page_obj: Any, fonts: dict[int, tuple[CMap, int]]) -> Iterato
     for match in _CONTENT_OPS.finditer(data):
         tag, props, props_name, marked, emc, font, shown, _ = match.groups()
         if marked:
+            lang = None
             if props_name:  # /Span /P0 BDC: the properties are in the page's resources
-                props = b"/MCID %d" % int(as_dict(properties.get("/" + name(props_name))).get("/MCID", -1))
+                named = as_dict(properties.get("/" + name(props_name)))
+                props = b"/MCID %d" % int(named.get("/MCID", -1))
+                lang = str(named["/Lang"]) if "/Lang" in named else None
             mcid = _MCID.search(props or b"")
-            yield "begin", (name(tag), int(mcid.group(1)) if mcid else None)
+            said = _LANG.search(props or b"")
+            lang = said.group(1).decode("latin-1") if said else lang
+            yield "begin", (name(tag), int(mcid.group(1)) if mcid else None, lang)
         elif emc:
             yield "end", None
         elif font:
@@ -223,11 +229,11 @@ def scan_page(page_obj: Any, page_ref: int, tree: Tree, number: int,
     artifact; text that is in neither is a finding, once per sequence."""
     findings: list[str] = []
     texts: list[tuple[str, str]] = []
-    stack: list[list[Any]] = []  # [tag, MCID or None, already reported]
+    stack: list[list[Any]] = []  # [tag, MCID or None, already reported, /Lang or None]
     for kind, value in content_events(page_obj, fonts):
         if kind == "begin":
-            tag, mcid = value
-            stack.append([tag, mcid, False])
+            tag, mcid, lang = value
+            stack.append([tag, mcid, False, lang])
             if tag != "Artifact" and mcid is not None and (page_ref, mcid) not in tree.owned:
                 findings.append(f"page {number}: marked content MCID {mcid} belongs to no structure "
                                 "element in the tree (neither tagged nor an artifact)")
@@ -242,5 +248,7 @@ def scan_page(page_obj: Any, page_ref: int, tree: Tree, number: int,
                 stack[-1][2] = True
                 findings.append(f"page {number}: marked content /{stack[-1][0]} holds text but has no MCID "
                                 "and is not an artifact")
-            texts.append((value, tree.langs.get((page_ref, mcid), "") if mcid is not None else ""))
+            # The innermost marked-content /Lang (a /Span <</Lang (fr)>> BDC), else the structure's.
+            lang = next((entry[3] for entry in reversed(stack) if entry[3]), None)
+            texts.append((value, lang or (tree.langs.get((page_ref, mcid), "") if mcid is not None else "")))
     return findings, texts
