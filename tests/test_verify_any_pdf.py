@@ -219,7 +219,7 @@ def test_a_batch_gives_every_file_its_result(built: Path, tmp_path: Path, monkey
     assert [line.split()[0] for line in lines if line.startswith(("pass", "FAIL"))] == ["pass", "FAIL", "FAIL"]
     assert lines[0].split()[1] == "output/en/vertebroplasty.pdf"  # relative to where it was run
     assert lines[-1] == "1 passed, 2 failed"
-    assert "      - not a regular file: cannot be a PDF" in lines
+    assert "      - not a regular file: cannot be a PDF  [PDF/UA-1 7.1]" in lines
 
 
 def test_a_pdf_not_built_here_fails_only_on_pdf_ua(tmp_path: Path) -> None:
@@ -235,6 +235,17 @@ def test_a_pdf_not_built_here_fails_only_on_pdf_ua(tmp_path: Path) -> None:
     assert theirs.skipped  # the checks that need our sources say they did not run
     mine = verify_pdf(data, None, FONTS, "link.pdf")
     assert set(house) <= set(mine.findings) and not mine.advice
+    assert {mine.levels[finding] for finding in house} == {"house rule"}
+
+
+def test_each_finding_cites_its_level(tmp_path: Path) -> None:
+    pdf = tagged(b"/P <</MCID 0>> BDC BT /F1 12 Tf (Hi) Tj ET EMC")
+    del pdf.Root.Lang
+    pdf.Root.MarkInfo = Dictionary(Marked=False)
+    report = _report_any(pdf, tmp_path, "bare.pdf")
+    assert report.levels["the document has no /Lang"] == "PDF/UA-1 7.2"
+    assert report.levels["MarkInfo /Marked is not true"] == "PDF/UA-1 7.1"
+    assert report.to_dict()["levels"][report.findings.index("the document has no /Lang")] == "PDF/UA-1 7.2"
 
 
 def test_no_document_lang_is_advice_when_every_text_has_one(tmp_path: Path) -> None:

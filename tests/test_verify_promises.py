@@ -137,7 +137,7 @@ def test_verify_judges_a_published_pdf_against_its_source(project_root: Path, tm
     assert result.exit_code == 0, result.output
     (report,) = json.loads(result.output)
     assert report == {"path": str(pdf), "ok": True, "pages": report["pages"], "validator": report["validator"],
-                      "findings": [], "advice": [], "skipped": []}
+                      "findings": [], "levels": [], "advice": [], "skipped": []}
     assert report["pages"] >= 1 and report["validator"].endswith(" passed, 0 failed")
     french = root / "handouts" / "sample" / "fr.md"
     french.write_text(french.read_text(encoding="utf-8").replace("title: Se laver les mains", "title: Les mains"),

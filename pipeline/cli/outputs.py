@@ -239,7 +239,7 @@ def verify(pdfs: tuple[Path, ...], foreign: bool, as_json: bool, project_path: P
             mark = click.style("pass", fg="green") if report.ok else click.style("FAIL", fg="red")
             click.echo(f"{mark}  {report.path}  ({report.pages} pages; validator: {report.validator or 'not run'})")
             for finding in report.findings:
-                click.echo(f"      - {finding}")
+                click.echo(f"      - {finding}  [{report.levels.get(finding, 'PDF/UA-1')}]")
             for advice in report.advice:
                 click.echo(f"      · advice (house rule): {advice}")
         if any(r.skipped for r in reports):

@@ -63,6 +63,8 @@ class Report:
     skipped: list[str] = dataclasses.field(default_factory=list)
     # House-rule findings, kept apart until the end (they fail our own PDFs, advise on others').
     house: list[str] = dataclasses.field(default_factory=list)
+    # Each finding's level: "PDF/UA-1 7.2" (the clause of ISO 14289-1 it breaks) or "house rule".
+    levels: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +72,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "ok": self.ok, "pages": self.pages, "validator": self.validator,
-                "findings": self.findings, "advice": self.advice, "skipped": self.skipped}
+                "findings": self.findings, "levels": [self.levels.get(f, "") for f in self.findings],
+                "advice": self.advice, "skipped": self.skipped}
 
 
 @functools.cache
@@ -91,6 +94,19 @@ def _space(text: str) -> str:
 SECONDS_PER_PDF = 20
 
 
+# Where each PDF/UA-1 finding's requirement is in ISO 14289-1 (first matching start wins).
+_CLAUSES = (("PDF/UA-1 validator", "(validator rule)"), ("encrypted", "7.16"), ("the document has no /Lang", "7.2"),
+            ("the document language", "7.2"), ("XMP metadata", "5"), ("dc:title", "7.1"),
+            ("DisplayDocTitle", "7.1"), ("MarkInfo", "7.1"), ("there is no structure tree", "7.1"),
+            ("font ", "7.21.4.1"), ("a Figure", "7.3"), ("a table", "7.5"), ("heading levels", "7.4.2"),
+            ("link ", "7.18.5"), ("page ", "7.1"))
+
+
+def clause(finding: str) -> str:
+    """The clause of PDF/UA-1 a finding cites; files that cannot be read at all cite 7.1."""
+    return next((number for start, number in _CLAUSES if finding.startswith(start)), "7.1")
+
+
 # Skipped on a PDF that was not built here: what they check comes from our sources and fonts.
 OURS_ONLY = ["fonts: that each embedded font is one of fonts/", "text: the title, copyright line, permission "
              "notice and every word against the handout's source"]
@@ -104,6 +120,7 @@ def verify_pdf(source: Path | bytes, expect: Expect | None, fonts_dir: Path, nam
     Findings are PDF/UA-1 requirements or house rules. `ours` (a PDF built here, the default):
     both fail it. Otherwise house rules are advice, and the checks needing our sources are skipped."""
     report = _verify_file(source, expect, fonts_dir, name, ours)
+    report.levels = {f: f"PDF/UA-1 {clause(f)}" for f in report.findings} | {f: "house rule" for f in report.house}
     if ours:
         report.findings += report.house
     else:
