@@ -1,11 +1,17 @@
-"""One error hierarchy: every problem names its file, line, column and field."""
+"""One error hierarchy (every problem names its file, line, column and field), the messages for
+OS errors, and the time limit that raises an error when work runs too long."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -101,3 +107,23 @@ class OutputError(HandoutsError):
         if shown.startswith(".."):
             shown = str(where)
         return cls(f"{shown}: {reason} ({hint})")
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `stop()` if the block runs longer than `seconds` (a timer signal). Signals reach only
+    the main thread: elsewhere there is no limit, and the caller's own (a worker's) applies."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise stop()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import HandoutsError, OutputError, Problem, RenderError, SourceError, VerifyError
+from ..errors import HandoutsError, OutputError, Problem, RenderError, SourceError, VerifyError, time_limit
 from ..project.config import Project, load_project
 from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
@@ -39,27 +39,6 @@ class Outcome:
 # The longest one target may take (README "Limits and safety"): a PDF takes 1 to 3 s; a source
 # that would take minutes fails alone, and the rest of the batch builds.
 SECONDS_PER_TARGET = 90
-
-
-@contextlib.contextmanager
-def _time_limit(target: Target, seconds: float) -> Iterator[None]:
-    """Stop the work of one target after `seconds` with a RenderError (a timer signal: only where
-    signals can be handled, the main thread of a worker or of the CLI)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise RenderError(f"{target.path}: stopped after {seconds:g} s, the limit for one output "
-                          "(look for a runaway source: thousands of list items, a picture that draws without end)")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # Per-process warm state: the renderer (fonts, parsed CSS) and loaded sources, reused across targets.
@@ -134,7 +113,9 @@ def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
     start = time.perf_counter()
     found: list[Problem] = []
     try:
-        with _time_limit(target, SECONDS_PER_TARGET):
+        with time_limit(SECONDS_PER_TARGET, lambda: RenderError(
+                f"{target.path}: stopped after {SECONDS_PER_TARGET:g} s, the limit for one output (look for a "
+                "runaway source: thousands of list items, a picture that draws without end)")):
             project = _project()
             if target.kind == SITE:
                 entry = _make_site(project, target, digest)

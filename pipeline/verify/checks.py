@@ -6,15 +6,11 @@ notices present as real (tagged) text."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import io
 import re
-import signal
 import stat
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,7 @@ import pypdf
 from fontTools.ttLib import TTFont
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from ..errors import time_limit
 from . import readback
 from .reader import CMap, Tree, as_dict, array, scan_page
 
@@ -143,7 +140,7 @@ def _verify_file(source: Path | bytes, expect: Expect | None, fonts_dir: Path, n
     else:
         data = source
     try:
-        with _time_budget(SECONDS_PER_PDF):
+        with time_limit(SECONDS_PER_PDF, _OutOfTime):
             _verify(data, expect, fonts_dir, report, ours)
     except _OutOfTime:
         report.findings.append(f"took more than {SECONDS_PER_PDF} s to read: damaged, or built to stall readers")
@@ -154,26 +151,6 @@ def _verify_file(source: Path | bytes, expect: Expect | None, fonts_dir: Path, n
 
 class _OutOfTime(Exception):
     pass
-
-
-@contextlib.contextmanager
-def _time_budget(seconds: float) -> Iterator[None]:
-    """Stop reading after `seconds` (a timer signal: only in the main thread; a worker's own
-    limit covers the build)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _verify(data: bytes, expect: Expect | None, fonts_dir: Path, report: Report, ours: bool) -> None:
