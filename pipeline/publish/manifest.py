@@ -81,11 +81,14 @@ def publish(path: Path, data: bytes) -> None:
 
 def settle_previous(output: Path) -> None:
     """Make output/ match the manifest on disk: each kept previous version is put back where the
-    manifest still lists it (the build stopped before recording the new file), else dropped."""
+    manifest still lists it (the build stopped before recording the new file), else dropped; a
+    temporary file a killed writer left is removed."""
     listed: dict[str, Any] = {}
     for path, entry in read_manifest(output)["outputs"].items():
         listed[path] = entry.get("sha256")
         listed.update(entry.get("files") or {})
+    for stray in output.rglob(".*.tmp"):  # left by a writer that was killed outright (kill -9)
+        stray.unlink(missing_ok=True)
     for previous in output.rglob(f".*{_PREVIOUS}"):
         current = previous.with_name(previous.name[1:-len(_PREVIOUS)])
         wanted = listed.get(current.relative_to(output).as_posix())

@@ -49,12 +49,23 @@ def _worker_init(root: str, parent: int) -> None:
     # The build's own process decides when to stop (Ctrl-C reaches the whole process group), and a
     # worker whose build was killed outright (kill -9) exits instead of rendering on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)  # stopped by the build: clean up the file being written
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     _state.clear()
     _state["parent"] = parent
     _state["project"] = load_project(Path(root))
     _state["config"] = _config_stamp(Path(root))
     _renderer()  # fonts and CSS, once per worker
+
+
+class _Terminated(BaseException):
+    """The build stopped this worker (SIGTERM): unwind, so the file being written is removed."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    if not _state.get("busy"):
+        os._exit(143)  # between targets: nothing to clean up
+    raise _Terminated
 
 
 def _alive(pid: int) -> bool:
@@ -110,6 +121,16 @@ def _renderer() -> Any:
 def make_target(target: Target, digest: str, strict: bool = False) -> Outcome:
     """Make and publish one target (runs in a worker). `strict`: a PDF over its page budget, or
     with a nearly empty last page, fails and is not published."""
+    _state["busy"] = True
+    try:
+        return _make_target(target, digest, strict)
+    except _Terminated:
+        os._exit(143)  # the pool would catch any exception and carry on: leave at once, cleaned up
+    finally:
+        _state["busy"] = False
+
+
+def _make_target(target: Target, digest: str, strict: bool) -> Outcome:
     start = time.perf_counter()
     found: list[Problem] = []
     try:
@@ -255,6 +276,8 @@ def pool(project: Project, count: int) -> Iterator[concurrent.futures.ProcessPoo
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        for process in processes:  # each removes the file it was writing (_terminated) before it goes
+            process.join(timeout=5)
         raise
     pool.shutdown(wait=True)
 
