@@ -37,21 +37,24 @@ def render_template(env: jinja2.Environment, name: str, root: Path, **context: A
     except HandoutsError:
         raise
     except Exception as error:  # a template is code: whatever it raises is the template's fault
-        raise TemplateError(f"{_where(error, name, root)}: {_what(error)} (fix the template; the handout's "
+        raise TemplateError(f"{_where(error, env, name, root)}: {_what(error, name)} (fix the template; the handout's "
                             "sources are not at fault)") from None
 
 
-def _where(error: Exception, name: str, root: Path) -> str:
+def _where(error: Exception, env: jinja2.Environment, name: str, root: Path) -> str:
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         return f"{_shown(error.filename, root)}:{error.lineno}"
     # Jinja compiles each template to code that reports the template's own file and line.
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith((".html", ".css"))]
     if frames:
         return f"{_shown(frames[-1].filename, root)}:{frames[-1].lineno}"
-    return name
+    folders = getattr(env.loader, "searchpath", None) or ["."]
+    return _shown(os.path.join(folders[-1], name), root)  # the project's own folder is searched last
 
 
-def _what(error: Exception) -> str:
+def _what(error: Exception, name: str) -> str:
+    if isinstance(error, jinja2.TemplateNotFound) and error.name == name:
+        return "the template file is missing"
     if isinstance(error, jinja2.TemplateNotFound):
         return f'it includes "{error.name}", which is not a template here'
     if isinstance(error, jinja2.TemplateError):
