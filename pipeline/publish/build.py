@@ -164,8 +164,8 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
         # One build at a time per output folder: a second one waits rather than interleaving manifests,
         # and says so rather than seeming to hang.
         with _held(filelock.FileLock(output / ".lock"), progress):
-            settle_previous(output)  # a build stopped by a crash or a full disk: files back to the manifest
             entries: dict[str, Any] = read_manifest(output)["outputs"]
+            settle_previous(output, entries)  # a build stopped by a crash or a full disk: files back to the manifest
             state = State.load(output)
             digests = Digests(project, state, loaded)
             catalog = Catalog(project, state, digests, today)
@@ -230,8 +230,10 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             try:
                 if changed or pruned or not (output / MANIFEST).is_file():
                     write_manifest(output / MANIFEST, entries)
-            finally:
-                settle_previous(output)  # the new files if the manifest lists them, else the previous ones
+            except BaseException:
+                settle_previous(output)  # not recorded: back to the previous files the manifest on disk lists
+                raise
+            settle_previous(output, entries)  # recorded: the previous versions are dropped
             site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
             state.save()
     except OSError as error:

@@ -79,23 +79,24 @@ def publish(path: Path, data: bytes) -> None:
     atomic_write(path, data, keep_previous=True)
 
 
-def settle_previous(output: Path) -> None:
-    """Make output/ match the manifest on disk: each kept previous version is put back where the
-    manifest still lists it (the build stopped before recording the new file), else dropped; a
-    temporary file a killed writer left is removed."""
+def settle_previous(output: Path, entries: dict[str, Any] | None = None) -> None:
+    """Make output/ match its manifest (`entries`, or the one on disk): each kept previous version
+    is put back where the manifest still lists it (the build stopped before recording the new
+    file), else dropped; a temporary file a killed writer left is removed. One walk of output/."""
     listed: dict[str, Any] = {}
-    for path, entry in read_manifest(output)["outputs"].items():
+    for path, entry in (read_manifest(output)["outputs"] if entries is None else entries).items():
         listed[path] = entry.get("sha256")
         listed.update(entry.get("files") or {})
-    for stray in output.rglob(".*.tmp"):  # left by a writer that was killed outright (kill -9)
-        stray.unlink(missing_ok=True)
-    for previous in output.rglob(f".*{_PREVIOUS}"):
-        current = previous.with_name(previous.name[1:-len(_PREVIOUS)])
-        wanted = listed.get(current.relative_to(output).as_posix())
-        if wanted is not None and sha256_file(current) != wanted and sha256_file(previous) == wanted:
-            os.replace(previous, current)
-        else:
-            previous.unlink()
+    for hidden in output.rglob(".*"):
+        if hidden.name.endswith(".tmp"):  # left by a writer that was killed outright (kill -9)
+            hidden.unlink(missing_ok=True)
+        elif hidden.name.endswith(_PREVIOUS):
+            current = hidden.with_name(hidden.name[1:-len(_PREVIOUS)])
+            wanted = listed.get(current.relative_to(output).as_posix())
+            if wanted is not None and sha256_file(current) != wanted and sha256_file(hidden) == wanted:
+                os.replace(hidden, current)
+            else:
+                hidden.unlink()
 
 
 def atomic_write(path: Path, data: bytes, keep_previous: bool = False) -> None:

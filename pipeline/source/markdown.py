@@ -220,8 +220,8 @@ def parse_body(handout: Handout, version: LanguageVersion) -> tuple[Parsed | Non
                 problem("this table has an empty header row", "give every column a heading")
             columns = 0
         elif token.type == "th_open" and tokens[position - 1].type == "tr_open" and columns == 0:
-            columns = next(i for i in range(position, len(tokens)) if tokens[i].type == "tr_close") - position
-            columns = sum(t.type == "th_open" for t in tokens[position:position + columns])
+            row_end = next(i for i in range(position, len(tokens)) if tokens[i].type == "tr_close")
+            columns = sum(t.type == "th_open" for t in tokens[position:row_end])
             if columns > MAX_COLUMNS:
                 problem(f"this table has {columns} columns, more than the {MAX_COLUMNS} a page can print readably",
                         "split it into narrower tables, or turn it into a list")
