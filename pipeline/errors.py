@@ -9,6 +9,7 @@ import errno
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,14 +113,18 @@ class OutputError(HandoutsError):
 @contextlib.contextmanager
 def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[None]:
     """Raise `stop()` if the block runs longer than `seconds` (a timer signal). Signals reach only
-    the main thread: elsewhere there is no limit, and the caller's own (a worker's) applies."""
-    if threading.current_thread() is not threading.main_thread():
+    the main thread: elsewhere there is no limit, and the caller's own (a worker's) applies.
+    Limits nest (verify's inside a worker's): the outer one keeps running, and when it is the
+    sooner, it is the one that fires."""
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    if threading.current_thread() is not threading.main_thread() or (outer and outer <= seconds):
         yield
         return
 
     def expired(signum: int, frame: Any) -> None:
         raise stop()
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -127,3 +132,5 @@ def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[No
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # the outer limit, with the time this block took counted against it
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
