@@ -126,6 +126,7 @@ def measured(project: Project, handouts: dict[str, Handout]) -> tuple[list[str],
     problems: list[Problem] = []
     for slug, handout in handouts.items():
         cells: dict[str, list[str]] = {}
+        stale = {lang for lang, version in handout.versions.items() if version.stale}
         for path, entry in sorted(entries.items(), key=lambda item: item[1].get("layout") != project.config.layout):
             if entry.get("handout") != slug or entry.get("layout") is None:
                 continue
@@ -135,7 +136,7 @@ def measured(project: Project, handouts: dict[str, Handout]) -> tuple[list[str],
                 continue  # a layout removed since: nothing to measure against
             layouts[layout.name] = layout
             target = Target(slug, entry["lang"], layout.name, project.config.layout, layout.bilingual)
-            if target.path != path or entry.get("input_digest") != digests.target(target):
+            if target.path != path or entry.get("input_digest") != digests.target(target, stale):
                 cells.setdefault(entry["lang"], []).append(f"{layout.name} ? (changed since)")
                 continue
             cells.setdefault(entry["lang"], []).append(f"{layout.name} {brief(entry)}")

@@ -178,7 +178,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             again: list[Problem] = []
             todo: list[tuple[Target, str]] = []
             for target in targets:
-                digest = digests.target(target)
+                digest = digests.target(target, catalog.stale_languages(target.slug))
                 previous = entries.get(target.path)
                 if (not force and previous and previous.get("input_digest") == digest
                         and _intact(output, previous, state.files)):

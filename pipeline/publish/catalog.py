@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from ..checks import reviews
-from ..checks.reviews import overdue
+from ..checks.reviews import latest_review_path, overdue
 from ..errors import Problem
 from ..project.config import Project
 from ..source.model import Handout, load_handout
@@ -34,7 +34,10 @@ def summary(handout: Handout) -> dict[str, Any]:
     """What the library site and `status` show of a handout, as plain data."""
     meta = handout.meta
     return {
-        "number": meta.number, "license": meta.license, "reviewed": meta.review.date.isoformat(),
+        "number": meta.number, "license": meta.license, "reviewed": meta.latest_review.date.isoformat(),
+        "reviews": [{"date": r.date.isoformat(), "body": dict(r.body), "organization": dict(r.organization),
+                     "languages": list(r.languages) if r.languages is not None else sorted(handout.versions),
+                     **({"note": r.note} if r.note else {})} for r in meta.review],
         "versions": {lang: {"title": v.front.title, "summary": v.front.summary, "keywords": list(v.front.keywords),
                             "revised": v.front.revised.isoformat(), "stale": v.stale}
                      for lang, v in handout.versions.items()},
@@ -67,7 +70,7 @@ class Catalog:
             record.update(summary(handout))
             doc = handout.meta_doc
             # Reported with the rest of handout.yml's problems, which come first.
-            record["review"] = {"file": str(doc.file), "mark": list(doc.mark(("review", "date"))),
+            record["review"] = {"file": str(doc.file), "mark": list(doc.mark(latest_review_path(handout.meta, doc))),
                                 "at": next((i for i, p in enumerate(problems) if p.file != doc.file), len(problems))}
         record["problems"] = [_data(p) for p in problems]
         record["bodies"] = handout is None  # a handout that cannot be read has no bodies to check
@@ -123,6 +126,10 @@ class Catalog:
         """The languages a readable handout has (None: it cannot be read)."""
         record = self.record(slug)
         return None if "error" in record else list(record["versions"])
+
+    def stale_languages(self, slug: str) -> set[str]:
+        """The handout's translations that translate an older English text."""
+        return {lang for lang, version in self.record(slug).get("versions", {}).items() if version["stale"]}
 
     def electronic(self, slug: str) -> bool:
         record = self.record(slug)

@@ -153,13 +153,15 @@ class Digests:
             self._layouts[name] = self._hash([name], layout.files())
         return self._layouts[name]
 
-    def target(self, target: Target) -> str:
+    def target(self, target: Target, stale_languages: set[str] | frozenset[str] = frozenset()) -> str:
         """Everything that can change the target's bytes. A PDF or page in one language reads its
         own Markdown file, the handout's other files (handout.yml, images) and which other
-        languages exist (the "also available in" line); a bilingual PDF reads every language."""
+        languages exist (the "also available in" line); a bilingual PDF reads every language. Of
+        the English, a translation reads only whether it is stale (its About block says so)."""
         if target.kind == SITE:
             return self.site
-        hasher = hashlib.sha256((self.web if target.kind == HTML else self.pdf).encode())
+        stale = target.lang in stale_languages or (target.bilingual and bool(stale_languages))
+        hasher = hashlib.sha256((self.web if target.kind == HTML else self.pdf).encode() + b"\0stale" * stale)
         layout = self.layouts.get(target.layout)
         every_language = layout is not None and layout.bilingual
         for name, digest in self.folder(target.slug):

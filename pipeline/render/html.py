@@ -15,6 +15,7 @@ from ..project.config import Project
 from ..project.layouts import PAPERS, Layout
 from ..project.locales import LANG_TAGS, labels, long_date
 from ..source.markdown import parse_body
+from ..source.meta import review_of
 from ..source.model import Handout
 from . import typography
 from .body import Body, render_body
@@ -132,7 +133,7 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
     version = handout.versions[lang]
     front = version.front
     license = config.licenses[handout.meta.license]
-    review = handout.meta.review
+    review = review_of(handout.meta, version)
     others = [{"lang": LANG_TAGS[other], "text": labels(project.layouts_dir, other)["other_language"]}
               for other in config.languages if other != lang and other in handout.versions]
     revised = long_date(front.revised, lang)
@@ -155,9 +156,12 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
             "disclaimer": typography.apply(config.disclaimer[lang], lang, french),
             "created": _dated(text["created"].format(date=long_date(handout.meta.created, lang)), lang),
             "revised": _dated(text["revised"].format(date=revised), lang),
+            # Only a review of this text: a stale translation says which English it translates instead.
             "reviewed": _dated(typography.apply(text["reviewed"].format(
                 body=review.body[lang], organization=review.organization[lang], date=long_date(review.date, lang)),
-                lang, french), lang),
+                lang, french), lang) if review else "",
+            "translates": _dated(typography.apply(text["translates"].format(
+                date=long_date(front.translates.revised, lang)), lang, french), lang) if version.stale else "",
             "number": typography.apply(text["number"].format(number=handout.meta.number), lang, french),
             "copyright": typography.apply(license.copyright[lang], lang, french),
             "notice": typography.apply(license.notice[lang], lang, french),

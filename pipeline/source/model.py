@@ -6,109 +6,15 @@ import dataclasses
 import re
 import stat
 from pathlib import Path
-from typing import Annotated, Literal
-
-import pydantic
-from pydantic_core import PydanticCustomError
 
 from ..errors import Problem
 from ..project.config import Project
 from ..project.files import YamlDoc, parse_yaml, read_text
 from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from ..project.layouts import available
-from ..project.schema import Date, Identifier, Localized, Strict, Text, localized_gaps, validate
+from ..project.schema import localized_gaps, validate
+from .meta import DEFAULT_LAYOUT, FrontMatter, Handout, HandoutMeta, LanguageVersion, fingerprint
 from .pictures import picture_problem
-
-# `pages: 2` in handout.yml: the budget in the default layout, stored under this key.
-DEFAULT_LAYOUT = ""
-
-
-def _pages(value: object) -> object:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return {DEFAULT_LAYOUT: value}
-    if not isinstance(value, dict):
-        raise PydanticCustomError("pages", "should be a number of pages, or 'layout: pages' lines")
-    return value
-
-
-Pages = Annotated[dict[str, pydantic.PositiveInt], pydantic.BeforeValidator(_pages)]
-
-
-class Review(Strict):
-    body: Localized
-    organization: Localized
-    date: Date
-
-
-class Reference(Strict):
-    authors: list[Text] = pydantic.Field(min_length=1)
-    title: Text
-    publication: Text | None = None
-    date: Date | None = None
-    url: pydantic.HttpUrl | None = None
-    # The language the source is written in: its title is cited in that language's typography,
-    # marked with its /Lang in a handout in another language.
-    lang: Literal["en", "fr"] = SOURCE_LANGUAGE
-
-
-class Image(Strict):
-    alt: Localized | None = None
-    decorative: bool = False
-
-    @pydantic.model_validator(mode="after")
-    def _alt_or_decorative(self) -> "Image":
-        if self.decorative and self.alt:
-            raise ValueError("an image is either decorative or has alt text, not both")
-        if not self.decorative and not self.alt:
-            raise ValueError("has no alt text; add 'alt:' with en and fr text, or 'decorative: true'")
-        return self
-
-
-class HandoutMeta(Strict):
-    number: Identifier
-    created: Date
-    license: Text
-    review: Review
-    sources: list[Reference] = []
-    images: dict[str, Image] = {}
-    # A language that is deliberately not provided, with the reason, e.g. {fr: "translation ordered 2026-11"}.
-    missing: Localized = {}
-    # Page budget: `2` (the default layout) or per layout, {letter: 2, large-print: 6}; layouts
-    # not named here keep handouts.yml's page_budget.
-    pages: Pages = {}
-
-
-class FrontMatter(Strict):
-    title: Text
-    summary: Text
-    keywords: list[Text] = []
-    author: Text
-    revised: Date
-    # In a translation: the revision date of the English text it translates.
-    translates: Date | None = None
-
-
-@dataclasses.dataclass
-class LanguageVersion:
-    lang: str
-    file: Path
-    front: FrontMatter
-    body: str
-    body_line: int
-    stale: bool = False
-    # The front matter as parsed, for the position of each field in messages.
-    front_doc: YamlDoc | None = None
-
-
-@dataclasses.dataclass
-class Handout:
-    slug: str
-    folder: Path
-    meta: HandoutMeta
-    versions: dict[str, LanguageVersion]
-    # handout.yml as parsed, for the position of each field in messages.
-    meta_doc: YamlDoc | None = None
-
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n|^---[ \t]*\Z)", re.S | re.M)
 
@@ -266,10 +172,18 @@ def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[
         known = ", ".join(project.config.licenses)
         problems.append(Problem(doc.file, f'"{meta.license}" is not a license in handouts.yml', line, column,
                                 "license", hint=f"use one of: {known}"))
-    for path, lang in localized_gaps(meta.review, project.config.languages):
-        line, column = doc.mark(("review",) + path)
-        problems.append(Problem(doc.file, f"has no {LANGUAGE_NAMES.get(lang, lang)} text", line, column,
-                                ".".join(("review",) + path), hint=f"add a '{lang}:' line"))
+    for index, review in enumerate(meta.review):
+        at = review_path(doc, index)
+        for path, lang in localized_gaps(review, project.config.languages):
+            line, column = doc.mark(at + path)
+            problems.append(Problem(doc.file, f"has no {LANGUAGE_NAMES.get(lang, lang)} text", line, column,
+                                    ".".join(map(str, at + path)), hint=f"add a '{lang}:' line"))
+        if index and review.date < meta.review[index - 1].date:
+            line, column = doc.mark(at + ("date",))
+            problems.append(Problem(doc.file, f"{review.date.isoformat()} is before the review above it "
+                                    f"({meta.review[index - 1].date.isoformat()})", line, column,
+                                    ".".join(map(str, at + ("date",))),
+                                    hint="reviews are kept oldest first: 'handouts review' adds each one in its place"))
     for name, image in meta.images.items():
         line, column = doc.mark(("images", name))
         problem = _image_file_problem(folder, name)
@@ -282,6 +196,12 @@ def _check_meta(project: Project, folder: Path, meta: HandoutMeta, doc) -> list[
                 problems.append(Problem(doc.file, f"has no {LANGUAGE_NAMES.get(lang, lang)} alt text", line, column,
                                         f"images.{name}.alt", hint=f"add a '{lang}:' line describing the image"))
     return problems
+
+
+def review_path(doc: YamlDoc, index: int) -> tuple:
+    """Where the `index`th review stands in handout.yml: `review:` is one review or a list of them."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return ("review", index) if isinstance(data.get("review"), list) else ("review",)
 
 
 def _not_a_file(path: Path) -> str:
@@ -324,21 +244,42 @@ def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
 
 
 def _check_staleness(versions: dict[str, LanguageVersion]) -> list[Problem]:
+    """A translation is stale when the English it records translating is not today's English: by
+    fingerprint when the tools recorded one (a change the same day is seen), else by date."""
     source = versions.get(SOURCE_LANGUAGE)
     problems = []
     for lang, version in versions.items():
-        translated = version.front.translates
-        if source is None or lang == SOURCE_LANGUAGE or translated is None:
+        translates = version.front.translates
+        if source is None or lang == SOURCE_LANGUAGE or translates is None:
             continue
+        translated, revised = translates.revised, source.front.revised
         line, column = version.front_doc.mark(("translates",)) if version.front_doc else (0, 0)
-        if translated < source.front.revised:
+        if translates.fingerprint is not None and translates.fingerprint != fingerprint(source.front, source.body):
+            version.stale = True
+            since = f"revised on {revised.isoformat()}" if revised > translated else "changed the same day"
+            problems.append(Problem(version.file, f"translates the English of {translated.isoformat()}, but the English "
+                                    f"text has changed since ({since})", line, column, warning=True,
+                                    field="translates", hint=f"see what changed: handouts changes {source.file.parent.name}"))
+        elif translates.fingerprint is None and translated < revised:
             version.stale = True
             problems.append(Problem(version.file, f"translates the English of {translated.isoformat()}, but the English "
-                                    f"was revised on {source.front.revised.isoformat()}", line, column,
+                                    f"was revised on {revised.isoformat()}", line, column,
                                     warning=True, field="translates",
                                     hint="update the translation, then set 'translates' to the new English date"))
-        elif translated > source.front.revised:
+        elif translated > revised:
             problems.append(Problem(version.file, f"{translated.isoformat()} is later than the English revision "
-                                    f"({source.front.revised.isoformat()})", line, column, warning=True,
+                                    f"({revised.isoformat()})", line, column, warning=True,
                                     field="translates", hint="set 'translates' to the English 'revised' date"))
     return problems
+
+
+def parse_version(text: str, lang: str = SOURCE_LANGUAGE) -> LanguageVersion | None:
+    """A language file's text (an old version, from git) → its version, or None if it does not parse."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None
+    doc, _ = parse_yaml(match.group(1), Path(f"{lang}.md"), line_offset=1)
+    front, _ = validate(FrontMatter, doc) if doc is not None else (None, [])
+    if front is None:
+        return None
+    return LanguageVersion(lang, Path(f"{lang}.md"), front, text[match.end():], text.count("\n", 0, match.end()) + 1)
