@@ -14,6 +14,7 @@ from .placeholders import placeholder_problems
 from .parity import parity_problems
 from .plain import PlainLanguage, review
 from .reviews import review_problems
+from .revisions import revision_problems
 
 
 @dataclasses.dataclass
@@ -54,6 +55,7 @@ def load_all(project: Project, slugs: list[str], today: dt.date | None = None) -
             # Reported with the rest of handout.yml's problems, which come first.
             at = next((i for i, p in enumerate(found) if p.file != handout.meta_doc.file), len(found))
             found[at:at] = review_problems(handout.meta, handout.meta_doc, project.config.review_interval_years, today)
+            found += revision_problems(handout)
             handouts[slug] = handout
         problems += found
     return handouts, problems

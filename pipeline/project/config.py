@@ -39,6 +39,11 @@ class License(Strict):
     permits: list[Use] = pydantic.Field(min_length=1)
 
 
+class Reviewer(Strict):
+    body: Localized
+    organization: Localized
+
+
 class Readability(Strict):
     """Plain-language targets checked by `handouts check` (see pipeline/checks/plain.py)."""
 
@@ -134,6 +139,8 @@ class Config(Strict):
 
     # A handout is due for clinical review this many years after its review.date.
     review_interval_years: int = pydantic.Field(default=3, ge=1, le=10)
+    # The bodies that review handouts, for `handouts review --by` (those of recorded reviews are known too).
+    reviewers: list[Reviewer] = []
     # Pages a handout may fill in each layout (layout name: pages), unless its handout.yml says
     # otherwise with `pages:`. Over budget is a warning (an error with --strict).
     page_budget: dict[str, pydantic.PositiveInt] = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..checks import reviews
 from ..checks.reviews import latest_review_path, overdue
+from ..checks.revisions import revision_problems
 from ..errors import Problem
 from ..project.config import Project
 from ..source.model import Handout, load_handout
@@ -67,6 +68,7 @@ class Catalog:
             errors = [str(p) for p in problems if not p.warning]
             record["error"] = errors[0] if errors else "cannot be read"
         else:
+            problems += revision_problems(handout)
             record.update(summary(handout))
             doc = handout.meta_doc
             # Reported with the rest of handout.yml's problems, which come first.

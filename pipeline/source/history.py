@@ -13,9 +13,8 @@ import re
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from ..project.files import parse_yaml, read_text
+from .edit import write_source
 from .model import LanguageVersion, fingerprint, parse_version
 
 REVISIONS = "revisions.yml"
@@ -71,17 +70,11 @@ def record(folder: Path, version: LanguageVersion, revised: dt.date, text: str) 
     for lang in sorted(data):
         lines.append(f"{lang}:\n")
         lines += [f"  - {{revised: {e['revised']}, fingerprint: {e['fingerprint']}}}\n" for e in data[lang]]
-    _write(folder / REVISIONS, "".join(lines))
+    write_source(folder / REVISIONS, "".join(lines))
     if repository(folder) is None:
-        _write(folder / SNAPSHOTS / f"{version.lang}-{mark}.md", text)
+        (folder / SNAPSHOTS).mkdir(exist_ok=True)
+        write_source(folder / SNAPSHOTS / f"{version.lang}-{mark}.md", text)
     return mark
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def repository(folder: Path) -> Path | None:
@@ -134,10 +127,4 @@ def _fingerprint_of(text: str) -> tuple[str, dt.date] | None:
     """A file's text → (fingerprint, revised date), or None when it is not a readable language file."""
     version = parse_version(text)
     return (version_fingerprint(version), version.front.revised) if version is not None else None
-
-
-def dump_block(value: object) -> str:
-    """A value as one line of YAML flow style (quotes only where YAML needs them)."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip().removesuffix(
-        "\n...").strip()
 
