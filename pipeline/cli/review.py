@@ -94,3 +94,35 @@ def revise(slug: str, langs: tuple[str, ...], project_path: Path | None) -> None
     for line in revise_texts(project, slug, langs, _today()):
         click.echo(line)
     _check(project, slug)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--lang", default="fr", show_default=True, type=LANGS, help="The translation to compare.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@project_option
+def changes(slug: str, lang: str, as_json: bool, project_path: Path | None) -> None:
+    """Show the translator what changed: each English block (heading, paragraph,
+    list item, table cell, call-out) added, removed or changed since the
+    revision the translation translates, beside the translated block that
+    corresponds to it.
+
+    \b
+    The old English comes from git when the project is in a repository, else
+    from the snapshot 'revise', 'review' and 'xliff import' keep in
+    handouts/SLUG/.snapshots/.
+    """
+    from ..exchange.changes import compare, describe
+    from ..source.records import load
+
+    handout = load(_project(project_path), slug)
+    comparison = compare(handout, lang)
+    if as_json:
+        version = handout.versions[lang]
+        click.echo(json.dumps({"handout": slug, "lang": lang, "translates": version.front.translates.revised.isoformat(),
+                               "english_revised": handout.versions["en"].front.revised.isoformat(),
+                               "old_english_from": comparison.old_source,
+                               "changes": [c.data() for c in comparison.changes]}, ensure_ascii=False, indent=2))
+        return
+    for line in describe(handout, comparison):
+        click.echo(line)
