@@ -126,3 +126,56 @@ def changes(slug: str, lang: str, as_json: bool, project_path: Path | None) -> N
         return
     for line in describe(handout, comparison):
         click.echo(line)
+
+
+@main.group()
+def xliff() -> None:
+    """Hand a translation to a translator's CAT tool and take it back (XLIFF 2.0).
+
+    \b
+      handouts xliff export fever-children --lang fr -o fever-children.fr.xlf
+      (the translator translates the units marked "initial")
+      handouts xliff import fever-children.fr.xlf
+    """
+
+
+@xliff.command("export")
+@click.argument("slug")
+@click.option("--lang", default="fr", show_default=True, type=LANGS, help="The language to translate into.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: SLUG.LANG.xlf here).")
+@project_option
+def xliff_export(slug: str, lang: str, output: Path | None, project_path: Path | None) -> None:
+    """Write SLUG's English as XLIFF 2.0, one unit per block: the units whose
+    English is unchanged since the translation was made are final, with
+    their translation; the changed and new ones are for translation."""
+    from ..exchange.xliff import export
+    from ..source.records import load
+
+    handout = load(_project(project_path), slug)
+    data, units, final = export(handout, lang)
+    output = output or Path(f"{slug}.{lang}.xlf")
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot be written ({error.strerror})") from None
+    click.echo(f"wrote {output}: {units} unit(s), {units - final} to translate, {final} final")
+
+
+@xliff.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--partial", is_flag=True, help="Accept units left untranslated (they keep the old text; "
+              "the translation stays marked stale).")
+@project_option
+def xliff_import(file: Path, partial: bool, project_path: Path | None) -> None:
+    """Write the translation FILE holds as the handout's LANG.md (structure
+    from the English, front matter kept), record which English it
+    translates, and check it. A file for another handout or English
+    revision, or with untranslated units, is refused."""
+    from ..exchange.xliff_import import import_xliff
+
+    project = _project(project_path)
+    slug, _, done = import_xliff(project, file, partial, _today())
+    for line in done:
+        click.echo(line)
+    _check(project, slug)

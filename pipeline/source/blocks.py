@@ -28,7 +28,7 @@ class Piece:
 
 @dataclasses.dataclass
 class Block:
-    kind: str  # title, summary, keyword, heading, paragraph, item, cell, callout, quote, caption
+    kind: str  # title, summary, author, keyword, heading, paragraph, item, cell, callout, quote, caption
     pieces: list[Piece]
     line: int  # 1-based, in the language file
     # Body lines (0-based, end excluded) the block's text stands on; None in the front matter.
@@ -62,7 +62,8 @@ def blocks(version: LanguageVersion) -> list[Block]:
     """Every translatable block of a language version, in reading order."""
     front = version.front_doc
     found = [Block("title", [Piece("text", version.front.title)], _front_line(front, "title")),
-             Block("summary", [Piece("text", version.front.summary)], _front_line(front, "summary"))]
+             Block("summary", [Piece("text", version.front.summary)], _front_line(front, "summary")),
+             Block("author", [Piece("text", version.front.author)], _front_line(front, "author"))]
     found += [Block("keyword", [Piece("text", k)], _front_line(front, "keywords")) for k in version.front.keywords]
     tokens = _parser().parse(version.body)
     containers: list[str] = []
