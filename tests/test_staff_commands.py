@@ -67,8 +67,8 @@ def test_new_scaffolds_a_handout_that_passes_check(cli, project: Path) -> None:
     check = cli.invoke(main, ["check", "--project", str(project), "knee-pain"])
     assert check.exit_code == 0, check.output
     assert "0 error(s)" in check.stdout
-    assert "warning: handouts/knee-pain/en.md:4:9: 'title': still to fill in: title:" in check.stderr
-    assert "warning: handouts/knee-pain/handout.yml:5:" in check.stderr
+    assert "warning: handouts/knee-pain/en.md:4:9: 'title': still to fill in: title:" in check.stdout
+    assert "warning: handouts/knee-pain/handout.yml:5:" in check.stdout
     assert "knee-pain/en: ✓ grade" in check.stdout and "knee-pain/fr: ✓ Kandel-Moles" in check.stdout
     strict = cli.invoke(main, ["check", "--strict", "--project", str(project), "knee-pain"])
     assert strict.exit_code == 1
