@@ -2,11 +2,12 @@
 
 Nothing is cut while there is room. When the table is too wide, the columns that are only nice
 to have go first; then, if the rest cannot fit even cut short, the least needed of them; then
-the cells with the most to spare are cut, with "…", down to each column's least width.
+cells are cut, with "…", where the fewest are cut, down to each column's least width.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 import click
@@ -53,11 +54,16 @@ def fit(columns: list[Column], width: int, spans: dict[int, tuple[str, str | Non
             continue
         shown.remove(column)
     widths = [c.natural() for c in shown]
+    # Each character cut where it cuts the fewest cells (a long outlier before a whole column),
+    # then where there is most to spare.
+    lengths = [sorted([len(c.header)] + [len(t) for row, (t, _) in enumerate(c.cells) if row not in spans])
+               for c in shown]
     while _total(widths) > width:
-        slack = [(widths[i] - c.narrowest(), i) for i, c in enumerate(shown) if widths[i] > c.narrowest()]
-        if not slack:
+        options = [(len(lengths[i]) - bisect.bisect_right(lengths[i], widths[i] - 1), c.narrowest() - widths[i], i)
+                   for i, c in enumerate(shown) if widths[i] > c.narrowest()]
+        if not options:
             break
-        widths[max(slack)[1]] -= 1
+        widths[min(options)[2]] -= 1
     lines = ["  ".join(cut(c.header, w).ljust(w) for c, w in zip(shown, widths)).rstrip()]
     for row in range(len(columns[0].cells) if columns else 0):
         if row in spans:
