@@ -41,7 +41,7 @@ def test_expected_lines_are_located_with_a_hint(case: Path) -> None:
 
 def test_good_project_is_clean(tmp_path: Path) -> None:
     result = run_check(good_project(tmp_path), "--strict")
-    assert problem_lines(result.stderr) == []
+    assert problem_lines(result.stdout) == []
     assert result.exit_code == 0, result.output
 
 
@@ -53,7 +53,7 @@ def test_bad_source(case: Path, tmp_path: Path) -> None:
     result = run_check(root, *args)
     seconds = time.perf_counter() - start
     expected = expected_lines(case)
-    assert problem_lines(result.stderr) == expected
+    assert problem_lines(result.stdout) == expected
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     assert result.exit_code == (1 if any(line.startswith("error: ") for line in expected) else 0)
@@ -66,7 +66,7 @@ def test_warnings_pass_but_fail_with_strict(tmp_path: Path) -> None:
     assert run_check(root).exit_code == 0
     strict = run_check(root, "--strict")
     assert strict.exit_code == 1
-    assert [line.split(":", 1)[0] for line in problem_lines(strict.stderr)] == ["error"]
+    assert [line.split(":", 1)[0] for line in problem_lines(strict.stdout)] == ["error"]
 
 
 def test_every_problem_in_a_run_is_reported(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_every_problem_in_a_run_is_reported(tmp_path: Path) -> None:
     (root / "handouts" / "second" / "en.md").write_text(
         (root / "handouts" / "second" / "en.md").read_text().replace("## When", "#### When"))
     result = run_check(root)
-    assert problem_lines(result.stderr) == [
+    assert problem_lines(result.stdout) == [
         expected_lines(BAD / "unknown-license")[0],
         expected_lines(BAD / "missing-alt-language")[0],
         expected_lines(BAD / "bad-date")[0],
@@ -95,7 +95,7 @@ def test_check_one_slug_only(tmp_path: Path) -> None:
     other.mkdir()
     (other / "handout.yml").write_text("number: 1\n", encoding="utf-8")
     result = run_check(root, "sample")
-    assert problem_lines(result.stderr) == expected_lines(BAD / "bad-date")
+    assert problem_lines(result.stdout) == expected_lines(BAD / "bad-date")
 
 
 def test_real_handouts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +104,7 @@ def test_real_handouts(monkeypatch: pytest.MonkeyPatch) -> None:
     root = Path(__file__).resolve().parent.parent
     result = run_check(root)
     assert result.exit_code == 0, result.output
-    assert problem_lines(result.stderr) == [
+    assert problem_lines(result.stdout) == [
         "warning: handouts/vertebroplasty/handout.yml:8:3: 'review.date': review overdue since 2022-12-01 "
         "(review the handout, then update review.date)"]
 

@@ -28,7 +28,7 @@ def test_a_new_handout_is_checked_with_warnings_and_not_published(tmp_path: Path
     assert _run(root, "new", "knee-pain").exit_code == 0
     check = _run(root, "check")
     assert check.exit_code == 0
-    todo = [line for line in _lines(check.stderr, "warning") if "still to fill in" in line]
+    todo = [line for line in _lines(check.stdout, "warning") if "still to fill in" in line]
     assert len(todo) > 10 and all("handouts/knee-pain/" in line for line in todo)
     built = _run(root, "build", "--layout", "letter", "--layout", "web", "--jobs", "1")
     assert built.exit_code == 1
@@ -44,7 +44,7 @@ def test_a_build_reports_what_check_reports(tmp_path: Path) -> None:
     """nested-steps reads above its grade target and lacks PEMAT items: plain-language warnings."""
     root = good_project(tmp_path)
     shutil.copytree(CORPUS / "nested-steps", root / "handouts" / "nested-steps")
-    checked = _lines(_run(root, "check", "nested-steps").stderr, "warning")
+    checked = _lines(_run(root, "check", "nested-steps").stdout, "warning")
     assert len(checked) >= 3
     built = _lines(_run(root, "build", "nested-steps", "--layout", "letter", "--jobs", "1").stderr, "warning")
     assert [line for line in built if "'pages'" not in line] == checked

@@ -87,13 +87,13 @@ def test_hard_text_warns_with_score_and_hints_have_lines(cli, project: Path) -> 
     result = cli.invoke(main, ["check", "--project", str(project), "fever-children"])
     assert result.exit_code == 0
     assert "fever-children/en: ✗ grade" in result.stdout
-    assert "handouts/fever-children/en.md: fever-children reads at grade" in result.stderr
-    assert "past the target of ≤ 3" in result.stderr
+    assert "handouts/fever-children/en.md: fever-children reads at grade" in result.stdout
+    assert "past the target of ≤ 3" in result.stdout
     line = text[:text.index("physicians")].count("\n") + 1
-    assert f"note: handouts/fever-children/en.md:{line}:1: long sentence (" in result.stderr
+    assert f"note: handouts/fever-children/en.md:{line}:1: long sentence (" in result.stdout
     assert f'note: handouts/fever-children/en.md:{line}:1: "physicians" is medical or formal language' \
-           ' (say "doctor"' in result.stderr
-    assert "passive voice: \"is not usually associated\"" in result.stderr
+           ' (say "doctor"' in result.stdout
+    assert "passive voice: \"is not usually associated\"" in result.stdout
     strict = cli.invoke(main, ["check", "--strict", "--project", str(project), "fever-children"])
     assert strict.exit_code == 1
 
@@ -107,9 +107,9 @@ def test_missing_pemat_items_are_warnings(cli, project: Path) -> None:
     en.write_text(text)
     result = cli.invoke(main, ["check", "--project", str(project), "fever-children"])
     assert "✗ summary" in result.stdout and "✗ action" in result.stdout and "✗ captions" in result.stdout
-    assert "has no summary or key-points section (PEMAT: summary)" in result.stderr
-    assert "gives the reader nothing to do (PEMAT: action)" in result.stderr
-    assert "has an image without a caption (PEMAT: captions)" in result.stderr
+    assert "has no summary or key-points section (PEMAT: summary)" in result.stdout
+    assert "gives the reader nothing to do (PEMAT: action)" in result.stdout
+    assert "has an image without a caption (PEMAT: captions)" in result.stdout
 
 
 def test_explained_jargon_is_not_flagged(project: Path) -> None:

@@ -26,16 +26,17 @@ def test_review_states() -> None:
 def test_status_table(cli, project: Path) -> None:
     fr = project / "handouts" / "fever-children" / "fr.md"
     fr.write_text(fr.read_text().replace("translates: 2024-05-20", "translates: 2023-01-01"))
-    result = cli.invoke(main, ["status", "--project", str(project)], color=True)
+    wide = {"COLUMNS": "250"}  # every column (a narrow terminal gets fewer: tests/test_status_check_help.py)
+    result = cli.invoke(main, ["status", "--project", str(project)], color=True, env=wide)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split()[:4] == ["HANDOUT", "NUMBER", "LANGS", "EN"]
+    assert lines[0].split()[:5] == ["HANDOUT", "TITLE", "NUMBER", "LANGS", "EN"]
     fever = next(line for line in lines if line.startswith("fever-children"))
     assert "61420" in fever and "en fr" in fever and "fr stale" in fever and "not built" in fever
     assert "en 6." in fever and "fr KM " in fever
     vertebro = next(line for line in lines if line.startswith("vertebroplasty"))
     assert "\x1b[31m2022-12-01 (overdue)" in vertebro  # red on a terminal
-    plain = cli.invoke(main, ["status", "--project", str(project)])
+    plain = cli.invoke(main, ["status", "--project", str(project)], env=wide)
     assert "\x1b[" not in plain.output
 
 
@@ -67,8 +68,8 @@ def test_new_scaffolds_a_handout_that_passes_check(cli, project: Path) -> None:
     check = cli.invoke(main, ["check", "--project", str(project), "knee-pain"])
     assert check.exit_code == 0, check.output
     assert "0 error(s)" in check.stdout
-    assert "warning: handouts/knee-pain/en.md:4:9: 'title': still to fill in: title:" in check.stderr
-    assert "warning: handouts/knee-pain/handout.yml:5:" in check.stderr
+    assert "warning: handouts/knee-pain/en.md:4:9: 'title': still to fill in: title:" in check.stdout
+    assert "warning: handouts/knee-pain/handout.yml:5:" in check.stdout
     assert "knee-pain/en: ✓ grade" in check.stdout and "knee-pain/fr: ✓ Kandel-Moles" in check.stdout
     strict = cli.invoke(main, ["check", "--strict", "--project", str(project), "knee-pain"])
     assert strict.exit_code == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 from ..errors import Problem
 from ..project.config import Project
@@ -94,3 +95,26 @@ def _duplicate_numbers(handouts: dict[str, Handout]) -> list[Problem]:
                                     line, column, "number", hint="give each handout its own number"))
         first.setdefault(number, slug)
     return problems
+
+
+def in_source_order(items: list[tuple[str, Problem]], slugs: list[str],
+                    languages: list[str]) -> dict[str, list[tuple[str, Problem]]]:
+    """(kind, problem) pairs (kind: "problem" or "note") grouped as `handouts check` prints them:
+    under "" what is not one selected handout's (handouts.yml, layouts, stray folders; in the
+    order found), then under each slug of `slugs` in turn. Within a group, by file (handout.yml,
+    then each language's Markdown in `languages` order, then any other file by name), and
+    within a file by line, a problem about the whole file first; ties keep their order."""
+    groups: dict[str, list[tuple[str, Problem]]] = {"": [], **{slug: [] for slug in slugs}}
+    for kind, problem in items:
+        parts = Path(problem.file).parts
+        slug = parts[1] if len(parts) > 1 and parts[0] == "handouts" and parts[1] in groups else ""
+        groups[slug].append((kind, problem))
+    names = ["handout.yml", *(f"{lang}.md" for lang in languages)]
+
+    def position(item: tuple[str, Problem]) -> tuple[int, str, int, int]:
+        parts = Path(item[1].file).parts
+        name = "/".join(parts[2:]) if len(parts) > 1 and parts[0] == "handouts" else str(item[1].file)
+        rank = -1 if not name else names.index(name) if name in names else len(names)
+        return rank, name if rank == len(names) else "", item[1].line, item[1].column
+
+    return {slug: sorted(found, key=position) if slug else found for slug, found in groups.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import click
 
 from ..errors import Stopped
 from ..project.config import Project, find_root
-from .group import ALL, _print_problems, _project, main, project_option
+from .group import ALL, _known, _print_problems, _project, main, project_option
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -106,14 +107,9 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     """
     from ..project.layouts import available
     from ..publish.build import WEB, build as run_build
-    from ..source.model import handout_slugs
 
     project = _project(project_path)
-    known = handout_slugs(project)
-    for slug in slugs:
-        if slug not in known:
-            raise click.BadParameter(f'no handout "{slug}" in handouts/ (known: {", ".join(known)})',
-                                     param_hint="SLUGS")
+    known = _known(project, slugs)
     for lang in langs:
         if lang not in project.config.languages:
             raise click.BadParameter(f'"{lang}" is not one of {", ".join(project.config.languages)}',
@@ -256,27 +252,73 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-@project_option
-def status(as_json: bool, project_path: Path | None) -> None:
-    """Show every handout: languages, revisions, translation, review due, readability, last build;
-    then, per layout, the pages against the page budget and the sheets of paper each printed
-    copy takes (double-sided; a booklet's sheets are folded).
+class Duration(click.ParamType):
+    """90d, 12w, 6m or 1y → (number, unit)."""
 
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, str]:
+        if isinstance(value, tuple):
+            return value
+        match = re.fullmatch(r"\s*(\d{1,4})\s*([dwmy])\s*", str(value).lower())
+        if not match:
+            self.fail(f'"{value}" is not a duration: write a number and a unit, d, w, m or y (90d, 12w, 6m, 1y)',
+                      param, ctx)
+        return int(match.group(1)), match.group(2)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--overdue", is_flag=True, help="Only handouts whose review is overdue.")
+@click.option("--stale", is_flag=True, help="Only handouts with a stale translation (one that translates an "
+                                            "older revision of the English).")
+@click.option("--due-within", "due_within", type=Duration(), metavar="DURATION",
+              help="Only handouts whose review is due within DURATION from today, overdue ones included: "
+                   "days, weeks, months or years (90d, 12w, 6m, 1y).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON (same filters, same order).")
+@project_option
+def status(slugs: tuple[str, ...], overdue: bool, stale: bool, due_within: tuple[int, str] | None, as_json: bool,
+           project_path: Path | None) -> None:
+    """Show what needs doing: each handout's translations, reviews, readability and last build.
+
+    \b
+    Every handout (or only SLUGS), in the order they need action:
+      1. a handout to fix: it cannot be read, has errors, or a PDF failed verification
+      2. a review overdue (the longest overdue first)
+      3. a stale translation
+      4. a review due within 90 days (the soonest first)
+      5. the rest, by name
+    The filters combine (a handout must pass each one given); a handout that cannot be
+    read is always listed. The table fits the terminal: on a narrow one (80 columns)
+    the revision and review dates, then the title and readability, are left out and
+    long names are cut with "…" (set COLUMNS to change the width).
+
+    \b
+    Then, per layout, the pages against the page budget and the sheets of paper each
+    printed copy takes (double-sided; a booklet's sheets are folded), from the last build.
     A review is due a number of years after the handout's review.date (handouts.yml's
     'review_interval_years', default 3); overdue reviews are shown in red.
     """
-    from ..publish.status import collect, print_table, table
+    import shutil
+
+    from ..checks import reviews
+    from ..publish.status import collect, in_action_order, later, print_table, select, table
 
     project = _project(project_path)
-    rows = collect(project)
+    _known(project, slugs)
+    due_by = later(reviews.today(), *due_within) if due_within else None
+    rows = [row for row in collect(project) if not slugs or row.slug in slugs]
+    rows = in_action_order(select(rows, overdue=overdue, stale=stale, due_by=due_by))
     if as_json:
         click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
         return
-    for line in table(rows, project.config.languages):
+    width = shutil.get_terminal_size((80, 24)).columns
+    if not rows:
+        click.echo("No handout matches." if slugs or overdue or stale or due_within else "No handouts yet.")
+        return
+    for line in table(rows, project.config.languages, width):
         click.echo(line)
-    printing = print_table(rows, project.config.languages, project.config.layout)
+    printing = print_table(rows, project.config.languages, project.config.layout, width)
     if printing:
         click.echo()
         for line in printing:

@@ -19,10 +19,16 @@ from .group import _print_problems, _project, main, project_option
 def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> None:
     """Check the sources of every handout (or only SLUGS) without rendering anything.
 
+    \b
+    Everything goes to standard output, so 'handouts check | less' shows it all, in source
+    order: first what is not one handout's (handouts.yml, stray folders), then handout by
+    handout its errors, warnings and notes (handout.yml, then each language's file, line by
+    line), its readability and PEMAT checklist per language, and its pages; last, the count.
     Pages against each layout's page budget come from the last build, for the PDFs whose
     inputs have not changed since (a build measures them).
+    Exit status: 1 when there is an error (with --strict: an error or a warning), else 0.
     """
-    from ..checks.run import check_all
+    from ..checks.run import check_all, in_source_order
     from ..publish.budget import measured
     from ..source.model import handout_slugs
 
@@ -31,18 +37,25 @@ def check(slugs: tuple[str, ...], strict: bool, project_path: Path | None) -> No
         selected = list(slugs) or handout_slugs(project)
         checked = check_all(project, selected)
     except SourceError as error:  # handouts.yml or the layout: nothing else can be checked
-        errors, _ = _print_problems(error.problems, strict)
+        errors, _ = _print_problems(error.problems, strict, err=False)
         click.echo(f"Checked 0 handout(s): {errors} error(s).")
         raise SystemExit(1) from None
     pages, found = measured(project, checked.handouts)
-    for review in checked.reviews:
-        for version in review.versions:
-            click.echo(version.line())
-        for note in review.notes:
-            click.echo(f"note: {note}", err=True)
-    for line in pages:
-        click.echo(line)
-    errors, warnings = _print_problems(checked.problems + found, strict)
+    items = [("problem", p) for p in checked.problems + found]
+    items += [("note", note) for review in checked.reviews for note in review.notes]
+    summaries: dict[str, list[str]] = {}  # per handout: its checklists, then its pages
+    for line in [version.line() for review in checked.reviews for version in review.versions] + pages:
+        summaries.setdefault(line.split("/", 1)[0], []).append(line)
+    errors = warnings = 0
+    for slug, found_here in in_source_order(items, selected, project.config.languages).items():
+        for kind, problem in found_here:
+            if kind == "note":
+                click.echo(f"note: {problem}")
+                continue
+            counted = _print_problems([problem], strict, err=False)
+            errors, warnings = errors + counted[0], warnings + counted[1]
+        for line in summaries.pop(slug, []) if slug else []:
+            click.echo(line)
     click.echo(f"Checked {len(selected)} handout(s): {errors} error(s), {warnings} warning(s).")
     if errors:
         raise SystemExit(1)

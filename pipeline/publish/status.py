@@ -6,6 +6,7 @@ when they changed since a build or an earlier `status` summarized them (publish/
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 from typing import Any
@@ -18,6 +19,7 @@ from ..checks.reviews import add_years
 from ..project.config import Project
 from ..source.model import handout_slugs
 from .budget import brief
+from .columns import Column, fit
 from .manifest import read_manifest
 
 DUE_SOON_DAYS = 90  # a review due within this many days is "due soon"
@@ -52,6 +54,7 @@ class Row:
     readability: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     outputs: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # manifest entries (+ "built")
     error: str = ""  # the sources could not be read
+    errors: int = 0  # errors in its sources, as far as the last build (or status) checked them
 
     @property
     def stale(self) -> bool:
@@ -124,7 +127,8 @@ def _row(project: Project, slug: str, record: dict[str, Any], outputs: list[tupl
     due = add_years(reviewed, review_interval(project))
     row = Row(slug, number=record["number"], reviewed=reviewed.isoformat(), review_due=due.isoformat(),
               review=review_state(due, today), license=record["license"],
-              electronic=bool(license and "electronic" in license.permits))
+              electronic=bool(license and "electronic" in license.permits),
+              errors=sum(not problem.get("warning") for problem in record.get("problems", [])))
     for lang in project.config.languages:
         version = record["versions"].get(lang)
         if version is None:
@@ -143,45 +147,127 @@ def _row(project: Project, slug: str, record: dict[str, Any], outputs: list[tupl
     return row
 
 
-def table(rows: list[Row], langs: list[str]) -> list[str]:
-    """The status table as lines for a terminal (overdue reviews in red)."""
-    header = (["HANDOUT", "NUMBER", "LANGS"] + [f"{lang.upper()} REVISED" for lang in langs]
-              + ["TRANSLATION", "REVIEWED", "NEXT REVIEW", "READABILITY", "LAST BUILD"])
-    cells_by_row: list[list[tuple[str, str | None]]] = []
-    for row in rows:
+def needs_fixing(row: Row) -> bool:
+    """It cannot be read, has errors (as far as the last build or status knows), or a PDF of its
+    last build failed verification."""
+    return bool(row.error or row.errors or _failed(row))
+
+
+def _failed(row: Row) -> list[str]:
+    return [o["path"] for o in row.outputs if o.get("built") and o.get("kind", "pdf") == "pdf"
+            and not str(o.get("verify", "")).startswith("pass")]
+
+
+def in_action_order(rows: list[Row]) -> list[Row]:
+    """What needs action first: a handout to fix (see needs_fixing), then overdue reviews (the
+    longest overdue first), then stale translations, then reviews due soon (the soonest first),
+    then the rest by slug."""
+    def key(row: Row) -> tuple[int, str, str]:
+        if needs_fixing(row):
+            return 0, "", row.slug
+        if row.review == "overdue":
+            return 1, row.review_due, row.slug
+        if row.stale:
+            return 2, "", row.slug
+        if row.review == "due soon":
+            return 3, row.review_due, row.slug
+        return 4, "", row.slug
+
+    return sorted(rows, key=key)
+
+
+def select(rows: list[Row], overdue: bool = False, stale: bool = False, due_by: dt.date | None = None) -> list[Row]:
+    """The rows every given filter keeps: review overdue, a stale translation, a review due on or
+    before `due_by` (overdue ones included). A handout that cannot be read is always kept: it
+    cannot be judged, and needs fixing first."""
+    def kept(row: Row) -> bool:
         if row.error:
-            cells_by_row.append([(row.slug, None), (f"cannot be read: {row.error}", "red")])
+            return True
+        return ((not overdue or row.review == "overdue") and (not stale or row.stale)
+                and (due_by is None or dt.date.fromisoformat(row.review_due) <= due_by))
+
+    return [row for row in rows if kept(row)]
+
+
+def later(today: dt.date, number: int, unit: str) -> dt.date:
+    """The date `number` days, weeks, months or years (unit d, w, m, y) after `today`; a day past
+    the end of the month it lands in becomes that month's last day."""
+    if unit in ("d", "w"):
+        try:
+            return today + dt.timedelta(days=number * (7 if unit == "w" else 1))
+        except OverflowError:
+            return dt.date.max
+    months = today.month - 1 + number * (12 if unit == "y" else 1)
+    year, month = today.year + months // 12, months % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return today.replace(year=year, month=month, day=min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def table(rows: list[Row], langs: list[str], width: int = 80) -> list[str]:
+    """The status table as lines for a terminal `width` characters wide (overdue reviews in red):
+    every column when there is room; on a narrow terminal the dates of revisions and reviews,
+    then the title and readability, are left out, and long slugs and titles are cut with "…"."""
+    spans: dict[int, tuple[str, str | None]] = {}
+    cells: dict[str, list[tuple[str, str | None]]] = {}
+
+    def add(**row_cells: tuple[str, str | None]) -> None:
+        for name in cells:
+            cells[name].append(row_cells.get(name, ("", None)))
+
+    names = ["slug", "title", "number", "langs", *langs, "translation", "reviewed", "due", "readability", "build"]
+    cells = {name: [] for name in names}
+    for index, row in enumerate(rows):
+        if row.error:
+            spans[index] = (f"cannot be read: {row.error}", "red")
+            add(slug=(row.slug, None))
             continue
         translation = ", ".join(f"{lang} {state}" for lang, state in row.translation.items()
                                 if lang != "en" and state != "current") or "current"
-        review_color = {"overdue": "red", "due soon": "yellow"}.get(row.review)
         due = row.review_due + ("" if row.review == "current" else f" ({row.review})")
-        scores = []
-        for lang, score in row.readability.items():
-            value = f"{score['grade']:.1f}" if score.get("grade") is not None else (
-                f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
-            scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
-        builds = [o for o in row.outputs if o.get("built")]
-        pdfs = [o for o in builds if o.get("kind", "pdf") == "pdf"]
-        pages = len(builds) - len(pdfs)
-        if builds:
-            last = max(o["built"] for o in builds)[:16].replace("T", " ")
-            failed = [o["path"] for o in pdfs if not str(o.get("verify", "")).startswith("pass")]
-            build = f"{last} " + (f"verify FAIL: {', '.join(failed)}" if failed else f"{len(pdfs)} PDF{'' if len(pdfs) == 1 else 's'} verified")
-            build += f", {pages} web page{'' if pages == 1 else 's'}" if pages else ""
-        else:
-            build = "not built"
-        cells_by_row.append([(row.slug, None), (row.number, None), (" ".join(row.languages), None)]
-                     + [(row.revised.get(lang, "-"), None) for lang in langs]
-                     + [(translation, "yellow" if translation != "current" else None), (row.reviewed, None),
-                        (due, review_color), (", ".join(scores), None), (build, None)])
-    return _aligned(header, cells_by_row)
+        title = row.titles.get("en") or next(iter(row.titles.values()), "")
+        add(slug=(row.slug, None), title=(title, None), number=(row.number, None), langs=(" ".join(row.languages), None),
+            **{lang: (row.revised.get(lang, "-"), None) for lang in langs},
+            translation=(translation, "yellow" if translation != "current" else None), reviewed=(row.reviewed, None),
+            due=(due, {"overdue": "red", "due soon": "yellow"}.get(row.review)),
+            readability=(_scores(row), None), build=_build(row))
+    columns = [Column("HANDOUT", cells["slug"], least=12), Column("TITLE", cells["title"], keep=5, least=16),
+               Column("NUMBER", cells["number"], keep=6, least=8), Column("LANGS", cells["langs"], keep=1)]
+    columns += [Column(f"{lang.upper()} REVISED", cells[lang], keep=3) for lang in langs]
+    columns += [Column("TRANSLATION", cells["translation"], least=10), Column("REVIEWED", cells["reviewed"], keep=2),
+                Column("NEXT REVIEW", cells["due"]), Column("READABILITY", cells["readability"], keep=4),
+                Column("LAST BUILD", cells["build"], least=16)]
+    return fit(columns, width, spans)
 
 
-def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[str]:
+def _scores(row: Row) -> str:
+    scores = []
+    for lang, score in row.readability.items():
+        value = f"{score['grade']:.1f}" if score.get("grade") is not None else (
+            f"KM {score['kandel_moles']:.0f}" if score.get("kandel_moles") is not None else "-")
+        scores.append(f"{lang} {value}{'' if score['meets_target'] else ' ✗'}")
+    return ", ".join(scores)
+
+
+def _build(row: Row) -> tuple[str, str | None]:
+    """The last build, what needs fixing first (so that cutting the cell keeps it)."""
+    builds = [o for o in row.outputs if o.get("built")]
+    errors = f"{row.errors} error{'' if row.errors == 1 else 's'} (see handouts check)" if row.errors else ""
+    if not builds:
+        return (errors or "not built"), ("red" if errors else None)
+    pdfs = [o for o in builds if o.get("kind", "pdf") == "pdf"]
+    pages = len(builds) - len(pdfs)
+    last = max(o["built"] for o in builds)[:16].replace("T", " ")
+    failed = _failed(row)
+    if failed or errors:
+        return "; ".join(filter(None, [errors, failed and f"verify FAIL: {', '.join(failed)}", last])), "red"
+    build = f"{last} {len(pdfs)} PDF{'' if len(pdfs) == 1 else 's'} verified"
+    return build + (f", {pages} web page{'' if pages == 1 else 's'}" if pages else ""), None
+
+
+def print_table(rows: list[Row], langs: list[str], default_layout: str, width: int = 80) -> list[str]:
     """Pages against budget and sheets of paper per printed copy, per handout, layout and language
     (from the last build): over budget in red, a copy-fitted handout noted."""
-    header = ["PRINTING", "LAYOUT"] + [f"{lang.upper()} PAGES, SHEETS PER COPY" for lang in langs]
     table: list[list[tuple[str, str | None]]] = []
     for row in rows:
         layouts: dict[str, dict[str, dict[str, Any]]] = {}
@@ -202,16 +288,5 @@ def print_table(rows: list[Row], langs: list[str], default_layout: str) -> list[
             table.append(cells)
     if not table:
         return []
-    return _aligned(header, table)
-
-
-def _aligned(header: list[str], rows: list[list[tuple[str, str | None]]]) -> list[str]:
-    """Rows of (text, colour) cells under `header`, each column as wide as its widest cell (a
-    short row, like a handout that cannot be read, does not set the widths)."""
-    widths = [max([len(header[i])] + [len(row[i][0]) for row in rows if len(row) == len(header)])
-              for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    for cells in rows:
-        lines.append("  ".join(click.style(text.ljust(w), fg=color) if color else text.ljust(w)
-                               for (text, color), w in zip(cells, widths)).rstrip())
-    return lines
+    header = ["PRINTING", "LAYOUT"] + [f"{lang.upper()} PAGES, SHEETS" for lang in langs]
+    return fit([Column(name, [cells[i] for cells in table], least=12) for i, name in enumerate(header)], width)
