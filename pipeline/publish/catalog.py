@@ -18,6 +18,7 @@ from ..checks.reviews import latest_review_path, overdue
 from ..checks.revisions import revision_problems
 from ..errors import Problem
 from ..project.config import Project
+from ..source.meta import review_history
 from ..source.model import Handout, load_handout
 from .plan import Digests
 from .state import State
@@ -36,9 +37,7 @@ def summary(handout: Handout) -> dict[str, Any]:
     meta = handout.meta
     return {
         "number": meta.number, "license": meta.license, "reviewed": meta.latest_review.date.isoformat(),
-        "reviews": [{"date": r.date.isoformat(), "body": dict(r.body), "organization": dict(r.organization),
-                     "languages": list(r.languages) if r.languages is not None else sorted(handout.versions),
-                     **({"note": r.note} if r.note else {})} for r in meta.review],
+        "reviews": review_history(handout),
         "versions": {lang: {"title": v.front.title, "summary": v.front.summary, "keywords": list(v.front.keywords),
                             "revised": v.front.revised.isoformat(), "stale": v.stale}
                      for lang, v in handout.versions.items()},

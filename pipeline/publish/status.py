@@ -47,6 +47,7 @@ class Row:
     revised: dict[str, str] = dataclasses.field(default_factory=dict)  # lang → YYYY-MM-DD
     translation: dict[str, str] = dataclasses.field(default_factory=dict)  # lang → current, stale, missing
     reviewed: str = ""
+    reviews: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # the history, oldest first
     review_due: str = ""
     review: str = ""  # current, due soon, overdue
     license: str = ""
@@ -126,7 +127,7 @@ def _row(project: Project, slug: str, record: dict[str, Any], outputs: list[tupl
     reviewed = dt.date.fromisoformat(record["reviewed"])
     due = add_years(reviewed, review_interval(project))
     row = Row(slug, number=record["number"], reviewed=reviewed.isoformat(), review_due=due.isoformat(),
-              review=review_state(due, today), license=record["license"],
+              review=review_state(due, today), license=record["license"], reviews=record.get("reviews", []),
               electronic=bool(license and "electronic" in license.permits),
               errors=sum(not problem.get("warning") for problem in record.get("problems", [])))
     for lang in project.config.languages:

@@ -19,6 +19,7 @@ from ..errors import HandoutsError, OutputError, Problem, RenderError, SourceErr
 from ..project.config import Project, load_project
 from ..project.layouts import PAPERS, load_layout
 from ..project.locales import labels
+from ..source.meta import review_history
 from ..source.model import Handout, load_handout, page_budget
 from .budget import booklet_fields, budget_problems, print_fields
 from .manifest import publish
@@ -164,6 +165,7 @@ def _describe(handout: Handout, target: Target, languages: list[str], title: str
         "translation": "stale" if any(handout.versions[lang].stale for lang in languages) else "current",
         "number": handout.meta.number, "title": title,
         "revised": handout.versions[target.lang].front.revised.isoformat(),
+        "reviews": review_history(handout),
     }
 
 

@@ -133,7 +133,7 @@ def page_model(project: Project, handout: Handout, lang: str, body: Body) -> Pag
     version = handout.versions[lang]
     front = version.front
     license = config.licenses[handout.meta.license]
-    review = review_of(handout.meta, version)
+    review = review_of(handout, version)
     others = [{"lang": LANG_TAGS[other], "text": labels(project.layouts_dir, other)["other_language"]}
               for other in config.languages if other != lang and other in handout.versions]
     revised = long_date(front.revised, lang)

@@ -144,15 +144,30 @@ def fingerprint(front: FrontMatter, body: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def review_of(meta: HandoutMeta, version: LanguageVersion) -> Review | None:
-    """The latest review that applies to this language's text, or None: a review records the
-    languages it covered (`handouts review` leaves a stale translation out); one typed by hand
-    covered a stale translation only if it came no later than the English that translation translates."""
+def covers(handout: Handout, review: Review, version: LanguageVersion) -> bool:
+    """Whether `review` was a review of this language's text. A review records the languages it
+    covered (`handouts review` leaves a stale translation out). One typed by hand covered a stale
+    translation only if it came before the English changed (before the English's revision date, or
+    no later than the English the translation translates)."""
+    if review.languages is not None:
+        return version.lang in review.languages
+    if version.lang == SOURCE_LANGUAGE or not version.stale:
+        return True
+    english = handout.versions.get(SOURCE_LANGUAGE)
     translated = version.front.translates.revised if version.front.translates else None
-    for review in sorted(meta.review, key=lambda r: r.date, reverse=True):
-        if review.languages is not None:
-            if version.lang in review.languages:
-                return review
-        elif version.lang == SOURCE_LANGUAGE or not version.stale or (translated and review.date <= translated):
-            return review
-    return None
+    return (english is not None and review.date < english.front.revised) or bool(translated and review.date <= translated)
+
+
+def review_of(handout: Handout, version: LanguageVersion) -> Review | None:
+    """The latest review of this language's text, or None."""
+    return next((r for r in sorted(handout.meta.review, key=lambda r: r.date, reverse=True)
+                 if covers(handout, r, version)), None)
+
+
+def review_history(handout: Handout) -> list[dict]:
+    """The reviews, oldest first, as plain data (the manifest, `status --json`): with the languages
+    whose text each one covered."""
+    return [{"date": r.date.isoformat(), "body": dict(r.body), "organization": dict(r.organization),
+             "languages": list(r.languages) if r.languages is not None else
+             [lang for lang, version in handout.versions.items() if covers(handout, r, version)],
+             **({"note": r.note} if r.note else {})} for r in handout.meta.review]
