@@ -38,7 +38,7 @@ def _check(project, slug: str) -> None:
     from ..checks.run import check_all
 
     checked = check_all(project, [slug])
-    errors, warnings = _print_problems(checked.problems, strict=False)
+    errors, warnings = _print_problems(checked.problems, strict=False, err=False)
     click.echo(f"Checked {slug}: {errors} error(s), {warnings} warning(s).")
     if errors:
         raise SystemExit(1)

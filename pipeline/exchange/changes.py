@@ -113,7 +113,8 @@ def describe(handout: Handout, comparison: Comparison) -> list[str]:
         lines.append("The English it translates is neither in git nor in a snapshot: every block is listed, "
                      "beside its translation.")
     else:
-        lines.append(f"(The English of {translates} comes from {comparison.old_source}.)")
+        origin = "git history" if comparison.old_source == "git" else "the snapshot kept when it was recorded"
+        lines.append(f"(The English of {translates} comes from {origin}.)")
     en_file = f"handouts/{handout.slug}/en.md"
     for change in comparison.changes:
         english_block = change.now or change.was
