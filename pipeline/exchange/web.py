@@ -22,7 +22,7 @@ MAGIC = {b"%PDF": "a PDF file", b"\x89PNG": "a PNG picture", b"\xff\xd8\xff": "a
 # Never content: what runs, what is typed into, what is embedded from elsewhere.
 DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
                 "link", "meta", "base", "form", "input", "button", "select", "textarea", "label", "svg", "math",
-                "canvas", "video", "audio", "map", "dialog", "title")
+                "canvas", "video", "audio", "map", "dialog", "title", "noframes")
 CHROME_ROLES = {"navigation", "search", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu",
                 "menubar", "toolbar"}
 # Class and id words that name a site's chrome, never an article's content.
@@ -92,8 +92,8 @@ def _article(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     try:
         summary = Document(copy.deepcopy(doc)).summary(html_partial=True)
         chosen = lxml_html.fragment_fromstring(summary)
-    except (Unparseable, lxml.etree.LxmlError, ValueError):
-        chosen = None
+    except (Unparseable, lxml.etree.LxmlError, ValueError, AssertionError):
+        chosen = None  # readability-lxml asserts on a page it cannot score (no <body>): the body is used
     finally:
         logger.level = level
     ids = [int(e.get("data-import-id")) for e in (chosen if chosen is not None else []) if e.get("data-import-id")]
@@ -155,6 +155,9 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
     base = doc.find(".//base[@href]")
     if base is not None:
         head["base"] = base.get("href").strip()
+    if doc.find(".//frameset") is not None:
+        raise InputError(display, "has no article: it is a frameset page that shows other pages",
+                         "save the page of the handout itself, not a menu or search page")
     declared = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     _clean(doc)
     article = _article(doc)
@@ -170,7 +173,7 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
     words = len(article.text_content().split())
     if words < MIN_WORDS:
         raise InputError(display, "has no article: only navigation, headers and footers were found"
-                         + (f" ({words} words of text)" if words else ""),
+                         + (f" ({words} word{'' if words == 1 else 's'} of text)" if words else ""),
                          "save the page of the handout itself, not a menu or search page")
     chosen = language_of(lang, declared) or guess_language(article.text_content())
     described = f"<{article.tag}" + "".join(f' {k}="{article.get(k)}"' for k in ("id", "class") if article.get(k)) + ">"
