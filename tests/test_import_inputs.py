@@ -4,6 +4,7 @@ to its handout, and nothing fetched from the network."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import shutil
@@ -244,3 +245,28 @@ def test_a_french_page_alone_becomes_a_french_handout(tmp_path: Path, cli) -> No
     assert meta["license"] == "aafp"
     assert "has no English original here" in (folder / "IMPORT.md").read_text(encoding="utf-8")
     assert cli.invoke(main, ["check", "--project", str(root), folder.name]).exit_code == 0
+
+
+def test_a_picture_that_cannot_be_printed_becomes_a_todo_not_a_failed_import(tmp_path: Path, cli) -> None:
+    """A saved page's picture cut short (in its folder, or inside the page as data:) is not copied: the import
+    goes on with a located TODO saying why, instead of failing check on the copied file."""
+    from .word_fixtures import png
+
+    root = _project(tmp_path)
+    page = tmp_path / "page"
+    (page / "page_files").mkdir(parents=True)
+    whole = png("blue")
+    (page / "page_files" / "cut.png").write_bytes(whole[: len(whole) // 2])
+    inline = base64.b64encode(png("green")[:40]).decode("ascii")
+    words = " ".join(["Keep the bandage clean and dry until your nurse tells you to take it off."] * 3)
+    (page / "bandage.html").write_text(
+        f'<html lang="en"><body><article><h1>Looking after a bandage</h1><p>{words}</p>'
+        f'<img src="page_files/cut.png" alt="A bandage on a wrist."><img src="data:image/png;base64,{inline}" alt="A roll">'
+        "</article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page / "bandage.html")])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "looking-after-a-bandage"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "en.md", "handout.yml"]
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: page_files/cut.png is damaged or cut short" in report
+    assert "picture not imported: an image inside the page is damaged or cut short" in report
