@@ -103,16 +103,24 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
     header = grid[header_at]
     body = grid[:header_at] + grid[header_at + 1:]
     row_headers = marked or (bool(body) and all(line[0][1] for line in body))
+    corner = header[0][0]
+    if row_headers and ROW_HEADERS:  # an empty top-left cell makes the first column row headers
+        header = [("", True), *header[1:]]
+    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + "---|" * width]
+    at = ("body", lines[0])  # points are located at the table's header row
     if any(_span(c, "colspan") > 1 or _span(c, "rowspan") > 1 for r in rows for c in _cells(r)):
         ex.points.append(Point("this table had merged cells: they were split, with the text in the first; check it",
-                               origin, ("body", f"| {header[0][0]}")))
+                               origin, at))
     if joined:
         ex.points.append(Point("a cell of this table held several paragraphs or a list: they are joined on one line",
-                               origin, ("body", f"| {header[0][0]}")))
+                               origin, at))
     if row_headers and not ROW_HEADERS:
         ex.points.append(Point("this table's first column holds row headers, which the Markdown cannot mark yet: "
-                               "they are written as ordinary cells", origin, ("body", f"| {header[0][0]}")))
-    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + "---|" * width]
+                               "they are written as ordinary cells", origin, at))
+    elif row_headers and corner:
+        ex.points.append(Point(f'this table\'s first column holds row headers: its top-left cell "{corner}" was '
+                               "emptied, which is how the Markdown marks them; if the reader needs that word, put it "
+                               "in the caption (Table: …)", origin, at))
     for line in body:
         cells = [row_header(line[0][0]) if row_headers else line[0][0]] + [text for text, _ in line[1:]]
         lines.append("| " + " | ".join(cells) + " |")
