@@ -270,3 +270,22 @@ def test_a_picture_that_cannot_be_printed_becomes_a_todo_not_a_failed_import(tmp
     report = (folder / "IMPORT.md").read_text(encoding="utf-8")
     assert "picture not imported: page_files/cut.png is damaged or cut short" in report
     assert "picture not imported: an image inside the page is damaged or cut short" in report
+
+
+def test_lists_keep_their_nesting_up_to_four_levels_and_deeper_ones_join_their_parent(tmp_path: Path, cli) -> None:
+    """Nested lists stay nested (the layouts draw them); past four levels (hard to follow, and check refuses
+    lists nested past nine) the deeper items are written into their level-four item, with a point."""
+    root = _project(tmp_path)
+    words = " ".join(["Wash your hands with soap and warm water before you eat."] * 3)
+    nested = "".join(f"<ul><li>Level {level} item" for level in range(1, 13)) + "</li></ul>" * 12
+    page = tmp_path / "steps.html"
+    page.write_text(f'<html lang="en"><body><article><h1>Many steps</h1><p>{words}</p>{nested}</article></body></html>',
+                    encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "many-steps"
+    body = (folder / "en.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert ("- Level 1 item\n  - Level 2 item\n    - Level 3 item\n      - Level 4 item: level 5 item: level 6 item: "
+            "level 7 item: level 8 item: level 9 item: level 10 item: level 11 item: level 12 item.\n") in body
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "handouts/many-steps/en.md:14: lists nested more than 4 levels deep were written into their level-4 item" in report
