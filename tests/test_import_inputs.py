@@ -289,3 +289,40 @@ def test_lists_keep_their_nesting_up_to_four_levels_and_deeper_ones_join_their_p
             "level 7 item: level 8 item: level 9 item: level 10 item: level 11 item: level 12 item.\n") in body
     report = (folder / "IMPORT.md").read_text(encoding="utf-8")
     assert "handouts/many-steps/en.md:14: lists nested more than 4 levels deep were written into their level-4 item" in report
+
+
+def test_the_progress_bar_counts_the_files_that_are_imported(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal a folder's import shows a bar that ends full: its length is the files imported, not every
+    file in the folder (a PDF or a picture beside them is not imported)."""
+    import click
+
+    from pipeline.cli import sources
+
+    bars: list[dict] = []
+
+    class Bar:
+        def __init__(self, length: int, **_: object) -> None:
+            bars.append({"length": length, "done": 0})
+
+        def __enter__(self) -> "Bar":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def update(self, steps: int) -> None:
+            bars[-1]["done"] += steps
+
+    monkeypatch.setattr(sources, "_on_terminal", lambda: True)
+    monkeypatch.setattr(click, "progressbar", Bar)
+    root = _project(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("tennis-elbow.txt", "hand-washing-pdf.txt"):
+        shutil.copy(IMPORT / "text" / name, inbox / name)
+    shutil.copy(BAD / "notes.pdf", inbox / "notes.pdf")
+    (inbox / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = cli.invoke(main, ["import", "--project", str(root), str(inbox)])
+    assert result.exit_code == 0, result.output
+    assert bars == [{"length": 2, "done": 2}]
+    assert result.output.splitlines()[-1] == "0 imported, 2 need attention, 0 failed."
