@@ -326,3 +326,22 @@ def test_the_progress_bar_counts_the_files_that_are_imported(tmp_path: Path, cli
     assert result.exit_code == 0, result.output
     assert bars == [{"length": 2, "done": 2}]
     assert result.output.splitlines()[-1] == "0 imported, 2 need attention, 0 failed."
+
+
+def test_a_picture_given_only_by_srcset_is_a_todo_naming_its_address(tmp_path: Path, cli) -> None:
+    """Pages that serve pictures by `srcset` alone (responsive images, <picture>) still name the picture's
+    web address in the TODO, as a plain src does; nothing is fetched."""
+    root = _project(tmp_path)
+    words = " ".join(["Put the splint on before you get up, and keep it on while you walk."] * 3)
+    page = tmp_path / "splint.html"
+    page.write_text(
+        f'<html lang="en"><body><article><h1>Wearing a wrist splint</h1><p>{words}</p>'
+        '<img srcset="https://cdn.example.com/splint-1x.jpg 1x, https://cdn.example.com/splint-2x.jpg 2x" alt="A splint">'
+        '<picture><source srcset="https://cdn.example.com/strap.webp"><img alt="The strap"></picture>'
+        "</article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    report = (root / "handouts" / "wearing-a-wrist-splint" / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: https://cdn.example.com/splint-1x.jpg is on the web (nothing is downloaded)" in report
+    assert "picture not imported: https://cdn.example.com/strap.webp is on the web (nothing is downloaded)" in report
+    assert "has no address" not in report

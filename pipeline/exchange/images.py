@@ -57,6 +57,17 @@ def _caption(text: str) -> str:
     return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _srcset(element: lxml_html.HtmlElement) -> str:
+    """The first address an <img> without src gives in its srcset, or in its <picture>'s <source>s."""
+    picture = next((a for a in element.iterancestors("picture")), None)
+    # libxml2 does not know <source> is empty: the <img> may stand inside it
+    for source in [element, *(picture.iter("source") if picture is not None else [])]:
+        first = (source.get("srcset") or "").split(",")[0].split()
+        if first:
+            return first[0]
+    return ""
+
+
 def _unprintable(data: bytes, extension: str) -> str:
     """Why check would refuse these bytes as a picture (cut short, too many pixels, an SVG drawing from
     elsewhere), or "": the same check, on a file of its own, so the import does not fail on it."""
@@ -82,7 +93,7 @@ class Images:
 
     def take(self, element: lxml_html.HtmlElement, caption: str) -> list[str]:
         """The Markdown for one <img>: the image line, or a TODO paragraph saying what to do."""
-        src = (element.get("src") or "").strip()
+        src = (element.get("src") or "").strip() or _srcset(element)
         alt = element.get("alt")
         alt = " ".join(alt.split()) if alt is not None else None
         origin = self.ex.origin(element, src if not src.startswith("data:") else "an image inside the page")
