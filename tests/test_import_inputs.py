@@ -345,3 +345,21 @@ def test_a_picture_given_only_by_srcset_is_a_todo_naming_its_address(tmp_path: P
     assert "picture not imported: https://cdn.example.com/splint-1x.jpg is on the web (nothing is downloaded)" in report
     assert "picture not imported: https://cdn.example.com/strap.webp is on the web (nothing is downloaded)" in report
     assert "has no address" not in report
+
+
+def test_a_table_caption_becomes_the_markdown_caption_in_its_language(tmp_path: Path, cli) -> None:
+    """<caption> → "Tableau : …" right above the table (the Markdown's caption, tagged /Caption in the PDF),
+    and a table whose first column is <th> with an empty corner keeps its row headers."""
+    root = _project(tmp_path)
+    page = tmp_path / "doses.html"
+    page.write_text(
+        '<html lang="fr"><body><article><h1>Doses pour enfants</h1><p>Donnez la dose qui correspond au poids de '
+        "votre enfant. Utilisez toujours la seringue fournie avec le médicament.</p><p>Demandez conseil au "
+        "pharmacien.</p><table><caption>Acétaminophène (160 mg<br>dans 5 mL)</caption><thead><tr><th></th><th>Dose"
+        "</th></tr></thead><tbody><tr><th>6 à 7 kg</th><td>2,5 mL</td></tr><tr><th>8 à 10 kg</th><td>4 mL</td></tr>"
+        "</tbody></table></article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    body = (root / "handouts" / "doses-pour-enfants" / "fr.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "Tableau : Acétaminophène (160 mg dans 5 mL)\n\n|  | Dose |\n|---|---|\n| 6 à 7 kg | 2,5 mL |\n" in body
+    assert "emptied" not in (root / "handouts" / "doses-pour-enfants" / "IMPORT.md").read_text(encoding="utf-8")

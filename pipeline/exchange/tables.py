@@ -12,6 +12,8 @@ from .constructs import ROW_HEADERS, row_header
 from .document import Point
 
 Block = list[str]
+# How a caption paragraph starts (README, "Tables"), by language.
+CAPTION = {"en": "Table:", "fr": "Tableau :"}
 _CELL_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "table")
 
 
@@ -58,7 +60,9 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
                 blocks += converter.children(cell)
         return blocks
     caption = table.find("caption")
-    before = converter.paragraph(caption) if caption is not None else []
+    before = converter.paragraph(caption, breaks=False) if caption is not None else []
+    if before and not before[0][0].startswith("!["):  # the Markdown's caption: "Table: …" right above the table
+        before[0] = [f"{CAPTION[ex.lang]} {' '.join(before[0])}"]
     pending: list[Block] = []
     grid: list[list[tuple[str, bool] | None]] = []
     heads: list[bool] = []
