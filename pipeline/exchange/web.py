@@ -82,6 +82,19 @@ def _clean(doc: lxml_html.HtmlElement) -> None:
             element.drop_tree()
 
 
+def _code(doc: lxml_html.HtmlElement) -> str:
+    """What the page would run, counted for IMPORT.md (all of it is removed, none of it run), or ""."""
+    elements = [e for e in doc.iter() if isinstance(e.tag, str)]
+    scripts = sum(1 for e in elements if e.tag == "script")
+    events = [k.lower() for e in elements for k in e.attrib if k.lower().startswith("on")]
+    links = sum(1 for e in elements for k in ("href", "src", "action")
+                if re.sub(r"\s", "", e.get(k) or "").lower().startswith("javascript:"))
+    parts = [f"{scripts} script{'s' * (scripts != 1)}" if scripts else "",
+             f"{len(events)} event attribute{'s' * (len(events) != 1)} ({', '.join(sorted(set(events)))})" if events else "",
+             f"{links} javascript: link{'s' * (links != 1)}" if links else ""]
+    return ", ".join(part for part in parts if part)
+
+
 def _article(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     """The element holding the article: readability-lxml's choice, widened to its <article> or <main>."""
     elements = [e for e in doc.iter() if isinstance(e.tag, str)]
@@ -159,6 +172,7 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
         raise InputError(display, "has no article: it is a frameset page that shows other pages",
                          "save the page of the handout itself, not a menu or search page")
     declared = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    code = _code(doc)
     _clean(doc)
     article = _article(doc)
     if article.find(".//h1") is None and doc.find(".//h1") is not None:
@@ -182,4 +196,6 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
                           chrome=[chrome] if chrome is not None else [])
     extracted.notes.append(f"the article is {described} at line {article.sourceline}; {dropped} blocks of site "
                            "navigation, sharing, search and cookie notices inside it were dropped")
+    if code:
+        extracted.notes.append(f"the page's code, removed without being run: {code}")
     return extracted
