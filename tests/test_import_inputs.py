@@ -366,3 +366,19 @@ def test_a_table_caption_becomes_the_markdown_caption_in_its_language(tmp_path: 
     body = (root / "handouts" / "doses-pour-enfants" / "fr.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
     assert "Tableau : Acétaminophène (160 mg dans 5 mL)\n\n|  | Dose |\n|---|---|\n| 6 à 7 kg | 2,5 mL |\n" in body
     assert "emptied" not in (root / "handouts" / "doses-pour-enfants" / "IMPORT.md").read_text(encoding="utf-8")
+
+
+def test_sections_written_as_h1_keep_their_subsections_below_them(tmp_path: Path, cli) -> None:
+    """A document whose sections are level-1 headings (Word's Heading 1 under a Title; pages with several <h1>)
+    keeps its hierarchy: sections become ## and their subsections ###, not all ##."""
+    root = _project(tmp_path)
+    words = " ".join(["Take the tablets with food and a full glass of water."] * 3)
+    page = tmp_path / "tablets.html"
+    page.write_text(f'<html lang="en"><body><article><h1>Taking iron tablets</h1><p>{words}</p><h1>How do I take them?</h1>'
+                    f"<p>{words}</p><h2>If you miss a dose</h2><p>{words}</p><h1>What are the side effects?</h1>"
+                    f"<p>{words}</p></article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    body = (root / "handouts" / "taking-iron-tablets" / "en.md").read_text(encoding="utf-8")
+    assert [line for line in body.splitlines() if line.startswith("#")] == [
+        "## How do I take them?", "### If you miss a dose", "## What are the side effects?"]
