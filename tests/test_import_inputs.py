@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -382,3 +383,34 @@ def test_sections_written_as_h1_keep_their_subsections_below_them(tmp_path: Path
     body = (root / "handouts" / "taking-iron-tablets" / "en.md").read_text(encoding="utf-8")
     assert [line for line in body.splitlines() if line.startswith("#")] == [
         "## How do I take them?", "### If you miss a dose", "## What are the side effects?"]
+
+
+def test_a_picture_a_word_document_links_to_is_a_todo_naming_it(tmp_path: Path, cli) -> None:
+    """Word's "Link to File" pictures are not inside the .docx: nothing is fetched or read from the disk, the
+    document imports, and each linked picture is a located TODO naming its address."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from .word_fixtures import png
+
+    document = docx.Document()
+    document.add_heading("Caring for a splint", 0)
+    document.add_paragraph("Keep the splint dry and clean. Check the skin around it every day for redness or sores.")
+    for address in ("https://images.example.org/splint.png", "file:///C:/Users/nurse/Pictures/strap.png"):
+        document.add_paragraph("A picture follows.")
+        document.add_picture(io.BytesIO(png("grey")))
+        blip = document.element.body.findall(".//" + qn("a:blip"))[-1]
+        del blip.attrib[qn("r:embed")]
+        blip.set(qn("r:link"), document.part.relate_to(address, RT.IMAGE, is_external=True))
+    source = tmp_path / "splint.docx"
+    document.save(source)
+    root = _project(tmp_path)
+    result = cli.invoke(main, ["import", "--project", str(root), str(source)])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "caring-for-a-splint"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "en.md", "handout.yml"]
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: https://images.example.org/splint.png is on the web (nothing is downloaded)" in report
+    assert ("picture not imported: file:///C:/Users/nurse/Pictures/strap.png is linked to by the document, not inside "
+            "it (nothing is read from the disk)") in report

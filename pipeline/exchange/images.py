@@ -98,6 +98,8 @@ class Images:
         alt = " ".join(alt.split()) if alt is not None else None
         origin = self.ex.origin(element, src if not src.startswith("data:") else "an image inside the page")
         data, problem = self._load(src)
+        if element.get("data-linked") and problem and not problem.startswith("is on the web"):
+            problem = "is linked to by the document, not inside it (nothing is read from the disk)"
         extension = picture_format(data) if data else None
         if data and extension is None:
             problem = "is not a PNG, JPEG, GIF, WebP or SVG picture"
