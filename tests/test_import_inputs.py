@@ -414,3 +414,16 @@ def test_a_picture_a_word_document_links_to_is_a_todo_naming_it(tmp_path: Path, 
     assert "picture not imported: https://images.example.org/splint.png is on the web (nothing is downloaded)" in report
     assert ("picture not imported: file:///C:/Users/nurse/Pictures/strap.png is linked to by the document, not inside "
             "it (nothing is read from the disk)") in report
+
+
+def test_license_given_on_the_command_line_is_used_and_a_different_holder_is_a_point(tmp_path: Path, cli) -> None:
+    root = _project(tmp_path)
+    page = str(IMPORT / "web" / "heel-pain.html")
+    result = cli.invoke(main, ["import", "--project", str(root), "--license", "ogl-ns", page])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "heel-pain-plantar-fasciitis"
+    assert yaml.safe_load((folder / "handout.yml").read_text(encoding="utf-8"))["license"] == "ogl-ns"
+    assert ("handout.yml:5: --license ogl-ns was given, but the text names another copyright holder: "
+            '"American Academy of Family Physicians"') in (folder / "IMPORT.md").read_text(encoding="utf-8")
+    unknown = cli.invoke(main, ["import", "--project", str(root), "--force", "--license", "nope", page])
+    assert unknown.exit_code == 2 and "not in handouts.yml (known: aafp, ogl-ns)" in unknown.output
