@@ -4,7 +4,9 @@ to its handout, and nothing fetched from the network."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -146,12 +148,15 @@ def test_scripts_are_never_run_and_leave_nothing_behind(tmp_path: Path, cli) -> 
     result = cli.invoke(main, ["import", "--project", str(root), str(BAD / "scripts.html")])
     assert result.exit_code == 0, result.output
     folder = root / "handouts" / "bee-stings"
-    text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.md")) + (folder / "handout.yml").read_text()
+    text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.md") if p.name != "IMPORT.md") + (folder / "handout.yml").read_text()
     assert "SCRIPT RAN" not in text.replace("from", "")
     for leftover in ("javascript", "alert(", "tracker.example.com", "cdn.example.com", "onerror", "<script"):
         assert leftover not in text
     body = (folder / "en.md").read_text(encoding="utf-8")
     assert "Do not squeeze it." in body and "[Do not squeeze it.]" not in body  # the javascript: link is dropped
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")  # and the person is told
+    assert ("- the page's code, removed without being run: 3 scripts, 2 event attributes (onerror, onload), "
+            "1 javascript: link") in report
 
 
 def test_an_existing_handout_is_not_overwritten_without_force(tmp_path: Path, cli) -> None:
@@ -244,3 +249,181 @@ def test_a_french_page_alone_becomes_a_french_handout(tmp_path: Path, cli) -> No
     assert meta["license"] == "aafp"
     assert "has no English original here" in (folder / "IMPORT.md").read_text(encoding="utf-8")
     assert cli.invoke(main, ["check", "--project", str(root), folder.name]).exit_code == 0
+
+
+def test_a_picture_that_cannot_be_printed_becomes_a_todo_not_a_failed_import(tmp_path: Path, cli) -> None:
+    """A saved page's picture cut short (in its folder, or inside the page as data:) is not copied: the import
+    goes on with a located TODO saying why, instead of failing check on the copied file."""
+    from .word_fixtures import png
+
+    root = _project(tmp_path)
+    page = tmp_path / "page"
+    (page / "page_files").mkdir(parents=True)
+    whole = png("blue")
+    (page / "page_files" / "cut.png").write_bytes(whole[: len(whole) // 2])
+    inline = base64.b64encode(png("green")[:40]).decode("ascii")
+    words = " ".join(["Keep the bandage clean and dry until your nurse tells you to take it off."] * 3)
+    (page / "bandage.html").write_text(
+        f'<html lang="en"><body><article><h1>Looking after a bandage</h1><p>{words}</p>'
+        f'<img src="page_files/cut.png" alt="A bandage on a wrist."><img src="data:image/png;base64,{inline}" alt="A roll">'
+        "</article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page / "bandage.html")])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "looking-after-a-bandage"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "en.md", "handout.yml"]
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: page_files/cut.png is damaged or cut short" in report
+    assert "picture not imported: an image inside the page is damaged or cut short" in report
+
+
+def test_lists_keep_their_nesting_up_to_four_levels_and_deeper_ones_join_their_parent(tmp_path: Path, cli) -> None:
+    """Nested lists stay nested (the layouts draw them); past four levels (hard to follow, and check refuses
+    lists nested past nine) the deeper items are written into their level-four item, with a point."""
+    root = _project(tmp_path)
+    words = " ".join(["Wash your hands with soap and warm water before you eat."] * 3)
+    nested = "".join(f"<ul><li>Level {level} item" for level in range(1, 13)) + "</li></ul>" * 12
+    page = tmp_path / "steps.html"
+    page.write_text(f'<html lang="en"><body><article><h1>Many steps</h1><p>{words}</p>{nested}</article></body></html>',
+                    encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "many-steps"
+    body = (folder / "en.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert ("- Level 1 item\n  - Level 2 item\n    - Level 3 item\n      - Level 4 item: level 5 item: level 6 item: "
+            "level 7 item: level 8 item: level 9 item: level 10 item: level 11 item: level 12 item.\n") in body
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "handouts/many-steps/en.md:14: lists nested more than 4 levels deep were written into their level-4 item" in report
+
+
+def test_the_progress_bar_counts_the_files_that_are_imported(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal a folder's import shows a bar that ends full: its length is the files imported, not every
+    file in the folder (a PDF or a picture beside them is not imported)."""
+    import click
+
+    from pipeline.cli import sources
+
+    bars: list[dict] = []
+
+    class Bar:
+        def __init__(self, length: int, **_: object) -> None:
+            bars.append({"length": length, "done": 0})
+
+        def __enter__(self) -> "Bar":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def update(self, steps: int) -> None:
+            bars[-1]["done"] += steps
+
+    monkeypatch.setattr(sources, "_on_terminal", lambda: True)
+    monkeypatch.setattr(click, "progressbar", Bar)
+    root = _project(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("tennis-elbow.txt", "hand-washing-pdf.txt"):
+        shutil.copy(IMPORT / "text" / name, inbox / name)
+    shutil.copy(BAD / "notes.pdf", inbox / "notes.pdf")
+    (inbox / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = cli.invoke(main, ["import", "--project", str(root), str(inbox)])
+    assert result.exit_code == 0, result.output
+    assert bars == [{"length": 2, "done": 2}]
+    assert result.output.splitlines()[-1] == "0 imported, 2 need attention, 0 failed."
+
+
+def test_a_picture_given_only_by_srcset_is_a_todo_naming_its_address(tmp_path: Path, cli) -> None:
+    """Pages that serve pictures by `srcset` alone (responsive images, <picture>) still name the picture's
+    web address in the TODO, as a plain src does; nothing is fetched."""
+    root = _project(tmp_path)
+    words = " ".join(["Put the splint on before you get up, and keep it on while you walk."] * 3)
+    page = tmp_path / "splint.html"
+    page.write_text(
+        f'<html lang="en"><body><article><h1>Wearing a wrist splint</h1><p>{words}</p>'
+        '<img srcset="https://cdn.example.com/splint-1x.jpg 1x, https://cdn.example.com/splint-2x.jpg 2x" alt="A splint">'
+        '<picture><source srcset="https://cdn.example.com/strap.webp"><img alt="The strap"></picture>'
+        "</article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    report = (root / "handouts" / "wearing-a-wrist-splint" / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: https://cdn.example.com/splint-1x.jpg is on the web (nothing is downloaded)" in report
+    assert "picture not imported: https://cdn.example.com/strap.webp is on the web (nothing is downloaded)" in report
+    assert "has no address" not in report
+
+
+def test_a_table_caption_becomes_the_markdown_caption_in_its_language(tmp_path: Path, cli) -> None:
+    """<caption> → "Tableau : …" right above the table (the Markdown's caption, tagged /Caption in the PDF),
+    and a table whose first column is <th> with an empty corner keeps its row headers."""
+    root = _project(tmp_path)
+    page = tmp_path / "doses.html"
+    page.write_text(
+        '<html lang="fr"><body><article><h1>Doses pour enfants</h1><p>Donnez la dose qui correspond au poids de '
+        "votre enfant. Utilisez toujours la seringue fournie avec le médicament.</p><p>Demandez conseil au "
+        "pharmacien.</p><table><caption>Acétaminophène (160 mg<br>dans 5 mL)</caption><thead><tr><th></th><th>Dose"
+        "</th></tr></thead><tbody><tr><th>6 à 7 kg</th><td>2,5 mL</td></tr><tr><th>8 à 10 kg</th><td>4 mL</td></tr>"
+        "</tbody></table></article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    body = (root / "handouts" / "doses-pour-enfants" / "fr.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "Tableau : Acétaminophène (160 mg dans 5 mL)\n\n|  | Dose |\n|---|---|\n| 6 à 7 kg | 2,5 mL |\n" in body
+    assert "emptied" not in (root / "handouts" / "doses-pour-enfants" / "IMPORT.md").read_text(encoding="utf-8")
+
+
+def test_sections_written_as_h1_keep_their_subsections_below_them(tmp_path: Path, cli) -> None:
+    """A document whose sections are level-1 headings (Word's Heading 1 under a Title; pages with several <h1>)
+    keeps its hierarchy: sections become ## and their subsections ###, not all ##."""
+    root = _project(tmp_path)
+    words = " ".join(["Take the tablets with food and a full glass of water."] * 3)
+    page = tmp_path / "tablets.html"
+    page.write_text(f'<html lang="en"><body><article><h1>Taking iron tablets</h1><p>{words}</p><h1>How do I take them?</h1>'
+                    f"<p>{words}</p><h2>If you miss a dose</h2><p>{words}</p><h1>What are the side effects?</h1>"
+                    f"<p>{words}</p></article></body></html>", encoding="utf-8")
+    result = cli.invoke(main, ["import", "--project", str(root), str(page)])
+    assert result.exit_code == 0, result.output
+    body = (root / "handouts" / "taking-iron-tablets" / "en.md").read_text(encoding="utf-8")
+    assert [line for line in body.splitlines() if line.startswith("#")] == [
+        "## How do I take them?", "### If you miss a dose", "## What are the side effects?"]
+
+
+def test_a_picture_a_word_document_links_to_is_a_todo_naming_it(tmp_path: Path, cli) -> None:
+    """Word's "Link to File" pictures are not inside the .docx: nothing is fetched or read from the disk, the
+    document imports, and each linked picture is a located TODO naming its address."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from .word_fixtures import png
+
+    document = docx.Document()
+    document.add_heading("Caring for a splint", 0)
+    document.add_paragraph("Keep the splint dry and clean. Check the skin around it every day for redness or sores.")
+    for address in ("https://images.example.org/splint.png", "file:///C:/Users/nurse/Pictures/strap.png"):
+        document.add_paragraph("A picture follows.")
+        document.add_picture(io.BytesIO(png("grey")))
+        blip = document.element.body.findall(".//" + qn("a:blip"))[-1]
+        del blip.attrib[qn("r:embed")]
+        blip.set(qn("r:link"), document.part.relate_to(address, RT.IMAGE, is_external=True))
+    source = tmp_path / "splint.docx"
+    document.save(source)
+    root = _project(tmp_path)
+    result = cli.invoke(main, ["import", "--project", str(root), str(source)])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "caring-for-a-splint"
+    assert sorted(p.name for p in folder.iterdir()) == ["IMPORT.md", "en.md", "handout.yml"]
+    report = (folder / "IMPORT.md").read_text(encoding="utf-8")
+    assert "picture not imported: https://images.example.org/splint.png is on the web (nothing is downloaded)" in report
+    assert ("picture not imported: file:///C:/Users/nurse/Pictures/strap.png is linked to by the document, not inside "
+            "it (nothing is read from the disk)") in report
+
+
+def test_license_given_on_the_command_line_is_used_and_a_different_holder_is_a_point(tmp_path: Path, cli) -> None:
+    root = _project(tmp_path)
+    page = str(IMPORT / "web" / "heel-pain.html")
+    result = cli.invoke(main, ["import", "--project", str(root), "--license", "ogl-ns", page])
+    assert result.exit_code == 0, result.output
+    folder = root / "handouts" / "heel-pain-plantar-fasciitis"
+    assert yaml.safe_load((folder / "handout.yml").read_text(encoding="utf-8"))["license"] == "ogl-ns"
+    assert ("handout.yml:5: --license ogl-ns was given, but the text names another copyright holder: "
+            '"American Academy of Family Physicians"') in (folder / "IMPORT.md").read_text(encoding="utf-8")
+    unknown = cli.invoke(main, ["import", "--project", str(root), "--force", "--license", "nope", page])
+    assert unknown.exit_code == 2 and "not in handouts.yml (known: aafp, ogl-ns)" in unknown.output

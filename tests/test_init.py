@@ -62,3 +62,25 @@ def test_init_never_overwrites_a_project_and_refuses_bad_answers(tmp_path: Path,
     assert bad.exit_code == 1
     assert "'organization.website': \"clinic.example.org\" is not a web address (write the full address, starting with https://)" in bad.output
     assert not other.exists()
+
+
+def test_a_new_project_builds_its_first_handout(tmp_path: Path, cli) -> None:
+    """Straight from init: a handout imported, its TODOs filled in as IMPORT.md asks, builds and verifies."""
+    import json
+    import re
+
+    from .test_import import _fill_in
+
+    folder = tmp_path / "clinic"
+    assert cli.invoke(main, ["init", str(folder), *OPTIONS]).exit_code == 0
+    source = ROOT / "tests" / "fixtures" / "import" / "text" / "tennis-elbow.txt"
+    imported = cli.invoke(main, ["import", "--project", str(folder), str(source)])
+    assert imported.exit_code == 0, imported.output
+    _fill_in(folder, ["tennis-elbow"])
+    config = folder / "handouts.yml"  # the license the import proposed, confirmed
+    config.write_text(re.sub(r'"TODO[^"\n]*"', '"Checked by the reviewer"', config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    built = cli.invoke(main, ["build", "--project", str(folder), "--layout", "letter", "--jobs", "1", "tennis-elbow"])
+    assert built.exit_code == 0, built.output
+    manifest = json.loads((folder / "output" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert manifest["en/tennis-elbow.pdf"]["verify"] == "pass"

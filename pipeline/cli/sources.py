@@ -106,6 +106,10 @@ def init(folder: Path, name: str, name_fr: str, short_name: str, short_name_fr: 
     click.echo("Next: check handouts.yml, then 'handouts new SLUG' or 'handouts import FILES'.")
 
 
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @main.command(name="import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--slug", help="The new handout's name (default: made from its title). One source only.")
@@ -125,7 +129,7 @@ def import_(sources: tuple[Path, ...], slug: str | None, lang: str | None, into:
     (a French page goes with its English one) and prints a summary. Nothing is fetched from the network
     or overwritten without --force. Exit status: 1 when a source was not imported.
     """
-    from ..exchange.importer import Options, import_sources, result_lines, summary_lines
+    from ..exchange.importer import Options, import_sources, result_lines, source_files, summary_lines
 
     project = _project(project_path)
     several = len(sources) > 1 or any(source.is_dir() for source in sources)
@@ -134,8 +138,8 @@ def import_(sources: tuple[Path, ...], slug: str | None, lang: str | None, into:
     if license_name and license_name not in project.config.licenses:
         raise click.BadParameter(f'not in handouts.yml (known: {", ".join(project.config.licenses)})', param_hint="--license")
     options = Options(slug=slug, lang=lang, into=into, license=license_name, force=force, dry_run=dry_run)
-    total = sum(len([p for p in s.iterdir() if p.is_file()]) if s.is_dir() else 1 for s in sources)
-    bar = click.progressbar(length=total, label="Importing", file=sys.stderr) if several and sys.stderr.isatty() else None
+    total = len(source_files(list(sources)))  # what the bar counts: the files that are read
+    bar = click.progressbar(length=total, label="Importing", file=sys.stderr) if several and _on_terminal() else None
 
     def progress(result) -> None:  # a bar on a terminal, one line per file otherwise (CI logs)
         if bar is not None:

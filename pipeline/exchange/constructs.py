@@ -20,12 +20,15 @@ BOX_TAGS = ("div", "aside", "section", "blockquote")
 
 # How each kind is written. Main's Markdown has one call-out (`::: callout`); kinds map here.
 CALLOUT_SYNTAX = {"note": "callout", "warning": "callout", "emergency": "callout"}
-# Whether lists may be nested. Main's layouts cannot draw a nested list's markers yet (◦ and ▪ are not
-# in the project's font), so until they can, a nested list is written into its parent item's text.
-NESTED_LISTS = False
-# Whether the Markdown can say that a table's first column holds row headers; until it can, they are
-# written as ordinary cells and IMPORT.md says so.
-ROW_HEADERS = False
+# Whether lists may be nested. The layouts draw nested lists (– and • alternating, lettered sub-steps) and
+# tag each one inside its parent item; when False, a nested list is written into its parent item's text.
+NESTED_LISTS = True
+# Lists nested deeper than this are hard to follow (and check refuses nesting past nine levels): the deeper
+# items are written into their item at this level.
+MAX_LIST_LEVELS = 4
+# Whether the Markdown can say that a table's first column holds row headers: it can, by an empty top-left
+# header cell (README, "Tables"). When False, they are written as ordinary cells and IMPORT.md says so.
+ROW_HEADERS = True
 
 
 def callout_kind(element: lxml_html.HtmlElement) -> str | None:

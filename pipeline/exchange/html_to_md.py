@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 
 from ..project.locales import SUPPORTED_LANGUAGES
 from ..source.markdown import LINK_SCHEMES, parser
-from .constructs import NESTED_LISTS, callout, callout_kind, joined_list
+from .constructs import MAX_LIST_LEVELS, NESTED_LISTS, callout, callout_kind, joined_list
 from .document import Extracted, Point
 from .escaping import escape, escape_line_start
 from .images import Images
@@ -179,7 +179,8 @@ class Converter:
         items = items if items is not None else [c for c in element if isinstance(c.tag, str)]
         origins = [self.ex.origin(item, _plain_start(item)) for item in items]  # before their content moves
         contents = [self.children(item) if item.tag == "li" else self.block(item) for item in items]
-        contents = [_flatten(c, self.ex, item, origin) if not NESTED_LISTS else c
+        level = 1 + sum(1 for a in element.iterancestors() if a.tag in ("ul", "ol"))
+        contents = [_flatten(c, self.ex, item, origin, level) if not NESTED_LISTS or level >= MAX_LIST_LEVELS else c
                     for c, item, origin in zip(contents, items, origins) if c]
         loose = any(sum(1 for b in c if not _is_list(b)) > 1 for c in contents)
         lines: Block = []
@@ -225,8 +226,9 @@ def _join(blocks: list[Block]) -> Block:
     return lines
 
 
-def _flatten(blocks: list[Block], ex: Extracted, item: lxml_html.HtmlElement, origin) -> list[Block]:
-    """An item's blocks with each nested list written into the paragraph before it (see constructs.NESTED_LISTS)."""
+def _flatten(blocks: list[Block], ex: Extracted, item: lxml_html.HtmlElement, origin, level: int) -> list[Block]:
+    """An item's blocks with each nested list written into the paragraph before it (see constructs.NESTED_LISTS
+    and MAX_LIST_LEVELS); `level`: the item's list's depth."""
     out: list[Block] = []
     for block in blocks:
         if _is_list(block) and out and not _is_list(out[-1]):
@@ -238,9 +240,13 @@ def _flatten(blocks: list[Block], ex: Extracted, item: lxml_html.HtmlElement, or
                 elif line.strip() and items:
                     items[-1] += " " + line.strip()
             out[-1] = out[-1][:-1] + [joined_list(out[-1][-1], items)]
-            if not _inside(item, "li"):
+            if not NESTED_LISTS and not _inside(item, "li"):
                 ex.points.append(Point("a list nested in another was written into its parent item (the layouts "
                                        "cannot draw nested lists yet): check the wording", origin,
+                                       ("body", out[-1][-1][:30])))
+            elif NESTED_LISTS and level == MAX_LIST_LEVELS:
+                ex.points.append(Point(f"lists nested more than {MAX_LIST_LEVELS} levels deep were written into their "
+                                       f"level-{MAX_LIST_LEVELS} item: check the wording", origin,
                                        ("body", out[-1][-1][:30])))
         else:
             out.append(block)

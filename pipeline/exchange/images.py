@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
+from ..source.pictures import picture_problem
 from .document import Extracted, Image, Point
 from .escaping import escape
 
@@ -55,6 +57,27 @@ def _caption(text: str) -> str:
     return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _srcset(element: lxml_html.HtmlElement) -> str:
+    """The first address an <img> without src gives in its srcset, or in its <picture>'s <source>s."""
+    picture = next((a for a in element.iterancestors("picture")), None)
+    # libxml2 does not know <source> is empty: the <img> may stand inside it
+    for source in [element, *(picture.iter("source") if picture is not None else [])]:
+        first = (source.get("srcset") or "").split(",")[0].split()
+        if first:
+            return first[0]
+    return ""
+
+
+def _unprintable(data: bytes, extension: str) -> str:
+    """Why check would refuse these bytes as a picture (cut short, too many pixels, an SVG drawing from
+    elsewhere), or "": the same check, on a file of its own, so the import does not fail on it."""
+    with tempfile.TemporaryDirectory(prefix="handouts-picture-") as folder:
+        path = Path(folder) / f"picture.{extension}"
+        path.write_bytes(data)
+        found = picture_problem(path)
+    return found[0].removeprefix(f'"{path.name}" ') if found else ""
+
+
 class Images:
     """The images a handout will hold, in the order the body shows them."""
 
@@ -70,14 +93,18 @@ class Images:
 
     def take(self, element: lxml_html.HtmlElement, caption: str) -> list[str]:
         """The Markdown for one <img>: the image line, or a TODO paragraph saying what to do."""
-        src = (element.get("src") or "").strip()
+        src = (element.get("src") or "").strip() or _srcset(element)
         alt = element.get("alt")
         alt = " ".join(alt.split()) if alt is not None else None
         origin = self.ex.origin(element, src if not src.startswith("data:") else "an image inside the page")
         data, problem = self._load(src)
+        if element.get("data-linked") and problem and not problem.startswith("is on the web"):
+            problem = "is linked to by the document, not inside it (nothing is read from the disk)"
         extension = picture_format(data) if data else None
         if data and extension is None:
             problem = "is not a PNG, JPEG, GIF, WebP or SVG picture"
+        elif data and extension and data not in self._by_bytes:
+            problem = _unprintable(data, extension)
         if problem:
             shown = src if not src.startswith("data:") else "an image inside the page"
             described = f' (alt text: "{alt}")' if alt else ""

@@ -279,9 +279,8 @@ def _pairs(extracted: dict[Path, Extracted]) -> dict[Path, Path]:
     return pairs
 
 
-def import_sources(project: Project, sources: list[Path], options: Options,
-                   progress: Callable[[Result], None] | None = None) -> list[Result]:
-    """Import files and folders of files; a file that fails is reported and the others go on."""
+def source_files(sources: list[Path]) -> list[Path]:
+    """The files an import reads: each file named, and a folder's .html, .htm, .docx, .md and .txt files."""
     files: list[Path] = []
     for source in sources:
         if source.is_dir():
@@ -291,6 +290,13 @@ def import_sources(project: Project, sources: list[Path], options: Options,
             files += found
         else:
             files.append(source)
+    return files
+
+
+def import_sources(project: Project, sources: list[Path], options: Options,
+                   progress: Callable[[Result], None] | None = None) -> list[Result]:
+    """Import files and folders of files; a file that fails is reported and the others go on."""
+    files = source_files(sources)
     results: dict[Path, Result] = {}
     extracted: dict[Path, Extracted] = {}
     for path in files:

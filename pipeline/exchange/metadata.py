@@ -61,8 +61,9 @@ def _title(ex: Extracted) -> None:
         title = text_of(h1s[0])
         ex.facts["title"] = Fact(title, ex.origin(h1s[0], title))
         h1s[0].drop_tree()
-        for other in h1s[1:]:
-            other.tag = "h2"
+        if len(h1s) > 1:  # sections are h1 (Word's Heading 1 under a Title): every heading goes one level down
+            for heading in list(ex.root.iter(*HEADINGS)):
+                heading.tag = f"h{min(int(heading.tag[1]) + 1, 6)}"
     elif ex.head.get("title"):
         title = re.split(r"\s+[|–—-]\s+", ex.head["title"])[0].strip()
         ex.facts["title"] = Fact(title, ex.origin(None, ex.head["title"]), "from the page's <title>: it has no <h1>")

@@ -12,6 +12,8 @@ from .constructs import ROW_HEADERS, row_header
 from .document import Point
 
 Block = list[str]
+# How a caption paragraph starts (README, "Tables"), by language.
+CAPTION = {"en": "Table:", "fr": "Tableau :"}
 _CELL_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "table")
 
 
@@ -58,7 +60,9 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
                 blocks += converter.children(cell)
         return blocks
     caption = table.find("caption")
-    before = converter.paragraph(caption) if caption is not None else []
+    before = converter.paragraph(caption, breaks=False) if caption is not None else []
+    if before and not before[0][0].startswith("!["):  # the Markdown's caption: "Table: …" right above the table
+        before[0] = [f"{CAPTION[ex.lang]} {' '.join(before[0])}"]
     pending: list[Block] = []
     grid: list[list[tuple[str, bool] | None]] = []
     heads: list[bool] = []
@@ -103,16 +107,24 @@ def table_blocks(converter: Any, table: lxml_html.HtmlElement, marked: bool) -> 
     header = grid[header_at]
     body = grid[:header_at] + grid[header_at + 1:]
     row_headers = marked or (bool(body) and all(line[0][1] for line in body))
+    corner = header[0][0]
+    if row_headers and ROW_HEADERS:  # an empty top-left cell makes the first column row headers
+        header = [("", True), *header[1:]]
+    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + "---|" * width]
+    at = ("body", lines[0])  # points are located at the table's header row
     if any(_span(c, "colspan") > 1 or _span(c, "rowspan") > 1 for r in rows for c in _cells(r)):
         ex.points.append(Point("this table had merged cells: they were split, with the text in the first; check it",
-                               origin, ("body", f"| {header[0][0]}")))
+                               origin, at))
     if joined:
         ex.points.append(Point("a cell of this table held several paragraphs or a list: they are joined on one line",
-                               origin, ("body", f"| {header[0][0]}")))
+                               origin, at))
     if row_headers and not ROW_HEADERS:
         ex.points.append(Point("this table's first column holds row headers, which the Markdown cannot mark yet: "
-                               "they are written as ordinary cells", origin, ("body", f"| {header[0][0]}")))
-    lines = ["| " + " | ".join(text for text, _ in header) + " |", "|" + "---|" * width]
+                               "they are written as ordinary cells", origin, at))
+    elif row_headers and corner:
+        ex.points.append(Point(f'this table\'s first column holds row headers: its top-left cell "{corner}" was '
+                               "emptied, which is how the Markdown marks them; if the reader needs that word, put it "
+                               "in the caption (Table: …)", origin, at))
     for line in body:
         cells = [row_header(line[0][0]) if row_headers else line[0][0]] + [text for text, _ in line[1:]]
         lines.append("| " + " | ".join(cells) + " |")

@@ -22,7 +22,7 @@ MAGIC = {b"%PDF": "a PDF file", b"\x89PNG": "a PNG picture", b"\xff\xd8\xff": "a
 # Never content: what runs, what is typed into, what is embedded from elsewhere.
 DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
                 "link", "meta", "base", "form", "input", "button", "select", "textarea", "label", "svg", "math",
-                "canvas", "video", "audio", "map", "dialog", "title")
+                "canvas", "video", "audio", "map", "dialog", "title", "noframes")
 CHROME_ROLES = {"navigation", "search", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu",
                 "menubar", "toolbar"}
 # Class and id words that name a site's chrome, never an article's content.
@@ -82,6 +82,19 @@ def _clean(doc: lxml_html.HtmlElement) -> None:
             element.drop_tree()
 
 
+def _code(doc: lxml_html.HtmlElement) -> str:
+    """What the page would run, counted for IMPORT.md (all of it is removed, none of it run), or ""."""
+    elements = [e for e in doc.iter() if isinstance(e.tag, str)]
+    scripts = sum(1 for e in elements if e.tag == "script")
+    events = [k.lower() for e in elements for k in e.attrib if k.lower().startswith("on")]
+    links = sum(1 for e in elements for k in ("href", "src", "action")
+                if re.sub(r"\s", "", e.get(k) or "").lower().startswith("javascript:"))
+    parts = [f"{scripts} script{'s' * (scripts != 1)}" if scripts else "",
+             f"{len(events)} event attribute{'s' * (len(events) != 1)} ({', '.join(sorted(set(events)))})" if events else "",
+             f"{links} javascript: link{'s' * (links != 1)}" if links else ""]
+    return ", ".join(part for part in parts if part)
+
+
 def _article(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     """The element holding the article: readability-lxml's choice, widened to its <article> or <main>."""
     elements = [e for e in doc.iter() if isinstance(e.tag, str)]
@@ -92,8 +105,8 @@ def _article(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     try:
         summary = Document(copy.deepcopy(doc)).summary(html_partial=True)
         chosen = lxml_html.fragment_fromstring(summary)
-    except (Unparseable, lxml.etree.LxmlError, ValueError):
-        chosen = None
+    except (Unparseable, lxml.etree.LxmlError, ValueError, AssertionError):
+        chosen = None  # readability-lxml asserts on a page it cannot score (no <body>): the body is used
     finally:
         logger.level = level
     ids = [int(e.get("data-import-id")) for e in (chosen if chosen is not None else []) if e.get("data-import-id")]
@@ -155,7 +168,11 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
     base = doc.find(".//base[@href]")
     if base is not None:
         head["base"] = base.get("href").strip()
+    if doc.find(".//frameset") is not None:
+        raise InputError(display, "has no article: it is a frameset page that shows other pages",
+                         "save the page of the handout itself, not a menu or search page")
     declared = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    code = _code(doc)
     _clean(doc)
     article = _article(doc)
     if article.find(".//h1") is None and doc.find(".//h1") is not None:
@@ -170,7 +187,7 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
     words = len(article.text_content().split())
     if words < MIN_WORDS:
         raise InputError(display, "has no article: only navigation, headers and footers were found"
-                         + (f" ({words} words of text)" if words else ""),
+                         + (f" ({words} word{'' if words == 1 else 's'} of text)" if words else ""),
                          "save the page of the handout itself, not a menu or search page")
     chosen = language_of(lang, declared) or guess_language(article.text_content())
     described = f"<{article.tag}" + "".join(f' {k}="{article.get(k)}"' for k in ("id", "class") if article.get(k)) + ">"
@@ -179,4 +196,6 @@ def read_web(data: bytes, display: str, lang: str | None) -> Extracted:
                           chrome=[chrome] if chrome is not None else [])
     extracted.notes.append(f"the article is {described} at line {article.sourceline}; {dropped} blocks of site "
                            "navigation, sharing, search and cookie notices inside it were dropped")
+    if code:
+        extracted.notes.append(f"the page's code, removed without being run: {code}")
     return extracted

@@ -4,11 +4,13 @@ tables mark row headers; encrypted, damaged and zip-bomb files refused before an
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import lxml.etree
 import mammoth
 from lxml import html as lxml_html
+from mammoth.docx.files import InvalidFileReferenceError
 
 from .document import Extracted, InputError
 from .images import MAX_IMAGE_BYTES
@@ -154,8 +156,12 @@ def read_word(data: bytes, display: str, lang: str | None) -> Extracted:
     embedded: dict[str, bytes] = {}
 
     def picture(image) -> dict[str, str]:
-        with image.open() as stream:
-            blob = stream.read(MAX_IMAGE_BYTES + 1)
+        try:
+            with image.open() as stream:
+                blob = stream.read(MAX_IMAGE_BYTES + 1)
+        except InvalidFileReferenceError as error:  # linked, not embedded: mammoth opens no outside file
+            linked = re.search(r"external image '(.*?)'", str(error))
+            return {"src": linked.group(1) if linked else "", "data-linked": "true"}
         key = f"docx:image{len(embedded) + 1}"
         embedded[key] = blob if len(blob) <= MAX_IMAGE_BYTES else b""
         return {"src": key}
@@ -164,7 +170,7 @@ def read_word(data: bytes, display: str, lang: str | None) -> Extracted:
     language = _declared_language(styles)
     package = _slim(archive, styles, display) if styles is not None else data
     try:
-        result = mammoth.convert_to_html(io.BytesIO(package), style_map=STYLE_MAP,
+        result = mammoth.convert_to_html(io.BytesIO(package), style_map=STYLE_MAP, external_file_access=False,
                                          convert_image=mammoth.images.img_element(picture))
     except InputError:
         raise
