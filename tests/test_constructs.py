@@ -183,3 +183,33 @@ def test_pdfminer_rejoins_hyphenated_words(corpus: Path, lang: str, layout: str)
             assert head + tail in words, f"{path.name}: {head!r} / {tail!r}"
         assert not re.search(r"\u00ad(?!\n)", text), "a soft hyphen inside a line"
     assert joined
+
+
+# --- issue 17 on the corpus: print sizes, greys, duplex, booklets --------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_print_promises_on_the_corpus(corpus: Path, slug: str, lang: str) -> None:
+    """Read from each PDF, copy-fitted ones included: body text at 12 pt or more (18 in large
+    print) and line spacing 1.3 or more (1.5), the booklet's too at print size; photocopy
+    paints nothing but greys, pictures included; duplex on the long edge, the booklet's on the
+    short edge; the booklet's sides are the half-page edition's pages rounded up to 4."""
+    from .pdfpaint import line_spacings, not_grey, text_runs
+
+    for layout in (*LAYOUTS, "booklet"):
+        if layout == "bilingual" and lang == "fr":
+            continue
+        path = pdf_file(corpus, slug, lang, layout)
+        runs = text_runs(path)
+        least, spacing = (18, 1.5) if layout == "large-print" else (12, 1.3)
+        assert min(run.size for run in runs if not run.artifact and not run.raised) >= least, (layout, path)
+        assert all(value >= spacing - 0.005 for value, _ in line_spacings(runs)), (layout, path)
+        reader = pypdf.PdfReader(path)
+        duplex = "/DuplexFlipShortEdge" if layout == "booklet" else "/DuplexFlipLongEdge"
+        assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == (
+            duplex if len(reader.pages) > 1 else "/Simplex"), (layout, path)
+        if layout == "photocopy":
+            assert not_grey(path) == [], path
+        if layout == "booklet":
+            half = len(pypdf.PdfReader(pdf_file(corpus, slug, lang, "half-page")).pages)
+            assert 2 * len(reader.pages) == -(-half // 4) * 4

@@ -164,3 +164,23 @@ def test_a4_project_makes_a5_booklets_on_a4(tmp_path: Path, cli) -> None:
     listing = cli.invoke(main, ["layouts", "--project", str(root)]).output
     assert re.search(r"half-page\s+a5\s+portrait\s+PDF/UA-1", listing), listing
     assert re.search(r"booklet\s+a4\s+landscape\s+no PDF/UA \(see half-page\)", listing), listing
+
+
+def test_status_shows_sheets_per_copy_and_blank_sides(editions: Path) -> None:
+    """status's printing table: pages against budget and sheets per copy; an odd page count, whose
+    last back is blank when printed double-sided, says so; the booklet says its blank pages."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["status", "--project", str(editions.parent)])
+    assert result.exit_code == 0, result.output
+    printing = result.output.split("PRINTING", 1)[1].splitlines()
+    letter = next(line for line in printing if line.startswith("vertebroplasty "))
+    booklet = next(line for line in printing if line.split()[:1] == ["booklet"])
+    outputs = json.loads((editions / "manifest.json").read_text())["outputs"]
+    en, fr = outputs["en/vertebroplasty.pdf"], outputs["fr/vertebroplasty.pdf"]
+    assert en["pages"] % 2 == 1 and fr["pages"] % 2 == 0  # 3 and 4 pages
+    assert re.search(rf"letter\s+{en['pages']} of 4, 2 sheets, last back blank\s+{fr['pages']} of 4, 2 sheets$", letter), letter
+    blank = outputs["en/vertebroplasty.booklet.pdf"]["blank_pages"]
+    assert re.search(rf"booklet\s+8 pages, 2 sheets folded, {blank} blank pages\s", booklet), booklet

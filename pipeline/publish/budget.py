@@ -51,10 +51,17 @@ def flagged(project: Project, entry: dict[str, Any]) -> bool:
         pages > 1 and entry.get("last_page_fill", 1) < project.config.last_page_fill)
 
 
+def _texts(languages: list[str]) -> str:
+    """ "the English text", or "the English and French texts" for a PDF that prints both."""
+    names = [{"en": "English", "fr": "French"}.get(lang, lang) for lang in languages]
+    return f"the {' and '.join(names)} text{'s' if len(names) > 1 else ''}"
+
+
 def budget_problems(project: Project, handout: Handout, lang: str, layout: str,
                     entry: dict[str, Any]) -> list[Problem]:
     """Warnings about a PDF's pages (its manifest `entry`): over its budget, or a last page that is
-    nearly empty. `entry` is a single-page layout's (a booklet reports through its pages' layout)."""
+    nearly empty. `entry` is a single-page layout's (a booklet reports through its pages' layout);
+    its `languages`, when it has them, are the texts it prints (bilingual: both)."""
     problems = []
     file = Path("handouts") / handout.slug / "handout.yml"
     pages, budget = entry.get("pages"), entry.get("page_budget")
@@ -65,7 +72,7 @@ def budget_problems(project: Project, handout: Handout, lang: str, layout: str,
         problems.append(Problem(
             file, f"{lang} {layout}: {pages} pages{fitted}, over its budget of {budget} by about "
                   f"{over} line{'s' if over != 1 else ''}", line, column, field, warning=True, kind=OVER_BUDGET,
-            hint=f"shorten the {'French' if lang == 'fr' else 'English'} text by about {over} "
+            hint=f"shorten {_texts(entry.get('languages') or [lang])} by about {over} "
                  f"line{'s' if over != 1 else ''}, or raise the budget" + (f"; {where}" if where else "")))
     threshold = project.config.last_page_fill
     if pages > 1 and entry.get("last_page_fill", 1) < threshold:

@@ -268,7 +268,7 @@ def _build(row: Row) -> tuple[str, str | None]:
 
 def print_table(rows: list[Row], langs: list[str], default_layout: str, width: int = 80) -> list[str]:
     """Pages against budget and sheets of paper per printed copy, per handout, layout and language
-    (from the last build): over budget in red, a copy-fitted handout noted."""
+    (from the last build): over budget in red, a copy-fitted handout noted, blank sides said."""
     table: list[list[tuple[str, str | None]]] = []
     for row in rows:
         layouts: dict[str, dict[str, dict[str, Any]]] = {}
@@ -282,9 +282,12 @@ def print_table(rows: list[Row], langs: list[str], default_layout: str, width: i
                 if entry is None:
                     cells.append(("-", None))
                     continue
-                sheets = entry["sheets"]
-                text = f"{brief(entry)}" if entry.get("booklet_pages") else \
-                    f"{brief(entry)}, {sheets} sheet{'s' if sheets != 1 else ''}"
+                sheets, blank = entry["sheets"], entry.get("blank_pages", 0)
+                if entry.get("booklet_pages"):
+                    text = brief(entry) + (f", {blank} blank page{'s' if blank != 1 else ''}" if blank else "")
+                else:  # printed double-sided, an odd page count leaves the last sheet's back blank
+                    text = f"{brief(entry)}, {sheets} sheet{'s' if sheets != 1 else ''}" + (
+                        ", last back blank" if blank else "")
                 cells.append((text, "red" if entry.get("lines_over") else None))
             table.append(cells)
     if not table:

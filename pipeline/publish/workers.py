@@ -228,8 +228,10 @@ def _make_pdf(project: Project, handout: Handout, target: Target, digest: str,
         raise VerifyError(f"{source}: the PDF failed verification and was not published{kept}:\n    "
                             + "\n    ".join(report.findings))
     printing = print_fields(typeset.pages, render_layout.duplex, budget, typeset.fill, typeset.steps)
+    languages = [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else [])
     # A booklet's pages are reported once, by the target of the layout they are made in.
-    found = [] if layout.imposes else budget_problems(project, handout, target.lang, target.layout, printing)
+    found = [] if layout.imposes else budget_problems(project, handout, target.lang, target.layout,
+                                                      {**printing, "languages": languages})
     if strict and found:
         kept = " (the previous file is kept)" if out.exists() else ""
         raise HandoutsError(f"not published{kept}, --strict: " + "; ".join(str(p) for p in found))
@@ -241,7 +243,6 @@ def _make_pdf(project: Project, handout: Handout, target: Target, digest: str,
             path=f"output/{accessible}"), identifier)
         printing.update(booklet_fields(typeset.pages, len(saddle_stitch_order(typeset.pages))))
     _publish(out, pdf)
-    languages = [target.lang] + ([v for v in handout.versions if v != target.lang] if layout.bilingual else [])
     return {
         **_describe(handout, target, languages, rendered.title, pdf, digest),
         **printing,

@@ -39,12 +39,14 @@ class Fill:
         return self.used[-1] if self.used else 0.0
 
     def lines_over(self, budget: int | None) -> int:
-        """About how many body lines too long the document is for `budget` pages: the content
-        past what `budget` pages hold (0 within budget). At least 1 when it is over: a block kept
-        whole can push a page over even when the earlier pages have room left."""
+        """About how many body lines too long the document is for `budget` pages (0 within
+        budget): the content on the pages past the budget, less the room left at the foot of the
+        last page within it. Room on earlier pages is not counted: a page is left short by a
+        block kept whole or by a part that starts on a new page (bilingual), and cutting text
+        elsewhere does not fill it. At least 1 when it is over."""
         if budget is None or self.pages <= budget:
             return 0
-        excess = (sum(self.used) - budget) * self.area
+        excess = (sum(self.used[budget:]) - (1 - self.used[budget - 1])) * self.area
         return max(1, math.ceil(excess / self.line - 0.05))
 
     def lines_on(self, first: int) -> int:
