@@ -173,7 +173,7 @@ def test_status_shows_sheets_per_copy_and_blank_sides(editions: Path) -> None:
 
     from pipeline.cli import main
 
-    result = CliRunner().invoke(main, ["status", "--project", str(editions.parent)])
+    result = CliRunner().invoke(main, ["status", "--project", str(editions.parent)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     printing = result.output.split("PRINTING", 1)[1].splitlines()
     letter = next(line for line in printing if line.startswith("vertebroplasty "))

@@ -216,18 +216,26 @@ def test_a_no_op_build_reads_no_source_and_no_output(project: Path) -> None:
 
 
 def test_an_english_edit_rebuilds_no_french_output(project: Path) -> None:
+    """An English edit rebuilds a French output only when the French's own text depends on it:
+    when the French becomes stale, its About block says which English it translates (issue 15);
+    once it is stale, further English edits leave it alone."""
     config = load_project(project)
     assert build(config, ["fever-children"], ["en", "fr"], ["letter", "web"]).count("built") == 5
-    french = {p: (project / "output" / p).read_bytes() for p in ("fr/fever-children.pdf", "web/fever-children/fr.html")}
     source = project / "handouts" / "fever-children" / "en.md"
     text_ = source.read_text().replace("revised: 2024-05-20", "revised: 2024-09-01")
     source.write_text(text_.replace("A fever is common in children.", "A fever is very common in children."))
     edited = build(config, ["fever-children"], ["en", "fr"], ["letter", "web"])
     assert sorted(o.target.path for o in edited.outcomes if o.status == "built") == [
-        "en/fever-children.pdf", "web/fever-children/en.html"]
+        "en/fever-children.pdf", "fr/fever-children.pdf", "web/fever-children/en.html", "web/fever-children/fr.html"]
     manifest = json.loads((project / "output" / "manifest.json").read_text())["outputs"]
     assert manifest["fr/fever-children.pdf"]["translation"] == "stale"  # the English moved on
-    assert "very common" in (project / "output" / "web" / "fever-children" / "en.html").read_text()
+    assert "texte anglais révisé le 20" in (project / "output" / "web" / "fever-children" / "fr.html").read_text()
+    french = {p: (project / "output" / p).read_bytes() for p in ("fr/fever-children.pdf", "web/fever-children/fr.html")}
+    source.write_text(source.read_text().replace("very common", "quite common"))
+    edited = build(config, ["fever-children"], ["en", "fr"], ["letter", "web"])
+    assert sorted(o.target.path for o in edited.outcomes if o.status == "built") == [
+        "en/fever-children.pdf", "web/fever-children/en.html"]
+    assert "quite common" in (project / "output" / "web" / "fever-children" / "en.html").read_text()
     build(config, ["fever-children"], ["fr"], ["letter", "web"], force=True)
     for path, data in french.items():  # skipping them was right: rebuilt, they are the same bytes
         assert (project / "output" / path).read_bytes() == data

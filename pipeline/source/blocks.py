@@ -34,7 +34,7 @@ class Block:
     # Body lines (0-based, end excluded) the block's text stands on; None in the front matter.
     span: tuple[int, int] | None = None
     cell: int | None = None  # a table cell's column
-    context: str = ""  # the heading it stands under
+    context: str = ""  # the headings it stands under, "Section › Subsection"
     image: str = ""  # a caption's picture file
 
     @property
@@ -67,7 +67,7 @@ def blocks(version: LanguageVersion) -> list[Block]:
     found += [Block("keyword", [Piece("text", k)], _front_line(front, "keywords")) for k in version.front.keywords]
     tokens = _parser().parse(version.body)
     containers: list[str] = []
-    heading = ""
+    headings: list[tuple[str, str]] = []  # (tag, text) of the headings above, outermost first
     column = -1
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -96,9 +96,10 @@ def blocks(version: LanguageVersion) -> list[Block]:
                 continue
             span = (token.map[0], token.map[1])
             found.append(Block(kind, pieces, version.body_line + span[0], span,
-                               column if kind == "cell" else None, heading, image))
+                               column if kind == "cell" else None, " › ".join(t for _, t in headings), image))
             if kind == "heading":
-                heading = found[-1].plain
+                tag = tokens[index - 1].tag
+                headings = [(t, text) for t, text in headings if t < tag] + [(tag, found[-1].plain)]
     return found
 
 
