@@ -121,12 +121,17 @@ def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[No
         yield
         return
 
+    fired = []
+
     def expired(signum: int, frame: Any) -> None:
+        fired.append(signum)
         raise stop()
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every half second: the signal can land in library code that swallows any exception
+    # (a broad `except Exception`), and the next one must still stop the block.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
@@ -134,3 +139,5 @@ def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[No
         signal.signal(signal.SIGALRM, previous)
         if outer:  # the outer limit, with the time this block took counted against it
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+    if fired:  # every signal was swallowed and the block ran to its end: it still ran too long
+        raise stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import time_limit
+from pipeline.errors import RenderError, time_limit
 from pipeline.project.config import load_project
 from pipeline.publish import workers
 from pipeline.publish.build import build
@@ -81,3 +81,29 @@ def test_a_limit_inside_another_keeps_the_outer_one() -> None:
             with time_limit(5, Inner):
                 time.sleep(0.1)
             time.sleep(2)
+
+
+def test_a_limit_holds_when_the_code_it_stops_swallows_the_first_signal() -> None:
+    """The time limit's signal can land inside library code with a broad `except Exception` (it
+    let a 1,900-item runaway be built now and then): it fires again until the block stops, and a
+    block that swallowed every one still fails at its end."""
+    swallowed = 0
+    start = time.monotonic()
+    with pytest.raises(RenderError):
+        with time_limit(0.2, lambda: RenderError("stopped")):
+            while time.monotonic() - start < 5:
+                try:
+                    time.sleep(0.01)
+                except RenderError:
+                    swallowed += 1
+                    if swallowed > 1:
+                        raise
+    assert swallowed == 2 and time.monotonic() - start < 1.5
+    start = time.monotonic()
+    with pytest.raises(RenderError):
+        with time_limit(0.2, lambda: RenderError("stopped")):
+            while time.monotonic() - start < 1:
+                try:
+                    time.sleep(0.01)
+                except RenderError:
+                    pass
