@@ -138,6 +138,6 @@ def time_limit(seconds: float, stop: Callable[[], BaseException]) -> Iterator[No
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:  # the outer limit, with the time this block took counted against it
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001), 0.5)
     if fired:  # every signal was swallowed and the block ran to its end: it still ran too long
         raise stop()
