@@ -42,11 +42,25 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The construct corpus (tests/corpus.py) built in every layout and both languages."""
+def corpus(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The construct corpus (tests/corpus.py) built in every layout and both languages: once per
+    run, shared by the xdist workers (the first builds it with both cores while the other waits;
+    the tests only read it)."""
+    from filelock import FileLock
+
     from .corpus import build_corpus
 
-    return build_corpus(copy_project(tmp_path_factory.mktemp("constructs"), ()))
+    if worker_id == "master":
+        return build_corpus(copy_project(tmp_path_factory.mktemp("constructs"), ()))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, common to its workers
+    root = shared / "constructs"
+    with FileLock(str(shared / "constructs.lock")):
+        if not (root / ".built").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build_corpus(copy_project(root, ()))
+            (root / ".built").touch()
+    return root
 
 
 @pytest.fixture
