@@ -305,7 +305,8 @@ def status(slugs: tuple[str, ...], overdue: bool, stale: bool, due_within: tuple
     from ..publish.status import collect, in_action_order, later, print_table, select, table
 
     project = _project(project_path)
-    _known(project, slugs)
+    if slugs:  # an unknown name is a usage error (listing handouts/ costs a stat per folder)
+        _known(project, slugs)
     due_by = later(reviews.today(), *due_within) if due_within else None
     rows = [row for row in collect(project) if not slugs or row.slug in slugs]
     rows = in_action_order(select(rows, overdue=overdue, stale=stale, due_by=due_by))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 
 import click
 
@@ -24,11 +25,13 @@ class Column:
     keep: int = ALWAYS  # the lowest goes first when the table is too wide
     least: int = 0  # the width it may be cut down to (0: never cut)
 
+    @functools.cached_property  # asked for again and again while fitting: the cells do not change
     def natural(self) -> int:
         return max([len(self.header)] + [len(text) for text, _ in self.cells])
 
+    @property
     def narrowest(self) -> int:
-        return min(self.natural(), self.least) if self.least else self.natural()
+        return min(self.natural, self.least) if self.least else self.natural
 
 
 def cut(text: str, width: int) -> str:
@@ -48,19 +51,19 @@ def fit(columns: list[Column], width: int, spans: dict[int, tuple[str, str | Non
     shown = list(columns)
     droppable = sorted((c for c in shown if c.keep < ALWAYS), key=lambda c: c.keep)
     for column in droppable:
-        if column.keep > NICE and _total([c.narrowest() for c in shown]) <= width:
+        if column.keep > NICE and _total([c.narrowest for c in shown]) <= width:
             break
-        if column.keep <= NICE and _total([c.natural() for c in shown]) <= width:
+        if column.keep <= NICE and _total([c.natural for c in shown]) <= width:
             continue
         shown.remove(column)
-    widths = [c.natural() for c in shown]
+    widths = [c.natural for c in shown]
     # Each character cut where it cuts the fewest cells (a long outlier before a whole column),
     # then where there is most to spare.
     lengths = [sorted([len(c.header)] + [len(t) for row, (t, _) in enumerate(c.cells) if row not in spans])
                for c in shown]
     while _total(widths) > width:
-        options = [(len(lengths[i]) - bisect.bisect_right(lengths[i], widths[i] - 1), c.narrowest() - widths[i], i)
-                   for i, c in enumerate(shown) if widths[i] > c.narrowest()]
+        options = [(len(lengths[i]) - bisect.bisect_right(lengths[i], widths[i] - 1), c.narrowest - widths[i], i)
+                   for i, c in enumerate(shown) if widths[i] > c.narrowest]
         if not options:
             break
         widths[min(options)[2]] -= 1
