@@ -16,8 +16,8 @@ from .meta import Review
 
 def flow(value: object) -> str:
     """A value as YAML on one line, quoted only where YAML needs it."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False).strip().removesuffix(
-        "\n...").strip()
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False)
+    return text.strip().removesuffix("\n...").strip()
 
 
 def review_lines(reviews: list[Review]) -> list[str]:
