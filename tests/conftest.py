@@ -64,6 +64,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
 
 
 @pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reviews are judged against good_project.TODAY, so expected lines and states do not age."""
+    from .good_project import TODAY
+
+    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+
+
+@pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
 

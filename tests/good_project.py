@@ -117,3 +117,15 @@ def expected_lines(case: Path) -> list[str]:
 def problem_lines(stderr: str) -> list[str]:
     """The error and warning lines of `handouts check` (notes and the summary are not compared)."""
     return [line for line in stderr.splitlines() if line.startswith(("error: ", "warning: "))]
+
+
+def invoke(root: Path, *args: str, code: int = 0):
+    """`handouts ARGS --project ROOT` through click's runner: the exit status expected, no traceback."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, [*args, "--project", str(root)])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result

@@ -12,16 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from .good_project import BAD, TODAY, apply_case, expected_lines, good_project, problem_lines
+from .good_project import BAD, apply_case, expected_lines, good_project, problem_lines
 from pipeline.cli import main
 
 CASES = sorted(p for p in BAD.iterdir() if p.is_dir())
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reviews are judged against a fixed date, so the expected lines do not age."""
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("fixed_today")  # reviews judged against TODAY
 
 
 def run_check(root: Path, *args: str):

@@ -15,26 +15,17 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .good_project import SLUG, TODAY, good_project
+from .good_project import SLUG, TODAY, good_project, invoke as run
 
 BODY = "Clinical Services Working Group"
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("fixed_today")  # reviews judged against TODAY
 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     return good_project(tmp_path)
-
-
-def run(root: Path, *args: str, code: int = 0):
-    result = CliRunner().invoke(main, [*args, "--project", str(root)])
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def folder(root: Path) -> Path:

@@ -14,16 +14,14 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .good_project import BAD, SLUG, TODAY, apply_case, good_project
+from .good_project import BAD, SLUG, apply_case, good_project
 
 # The workflow order the issue asks for; commands not yet written are skipped.
 WORKFLOW = ["init", "new", "import", "check", "build", "serve", "watch", "review", "revise", "changes", "xliff",
             "status", "verify", "layouts", "manifest"]
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("fixed_today")  # reviews judged against TODAY
 
 
 def _commands(help_text: str) -> list[tuple[str, str]]:

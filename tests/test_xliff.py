@@ -15,15 +15,13 @@ from translate.storage.xliff2 import Xliff2File
 
 from pipeline.cli import main
 
-from .good_project import SLUG, TODAY, good_project
+from .good_project import SLUG, good_project, invoke as run
 
 NS = "{urn:oasis:names:tc:xliff:document:2.0}"
 BODY = "Clinical Services Working Group"
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("fixed_today")  # reviews judged against TODAY
 
 
 @pytest.fixture
@@ -43,13 +41,6 @@ def sample(tmp_path: Path) -> Path:
         "- Des mains propres éloignent les *microbes* de **vous** et de [votre famille](https://811.novascotia.ca).\n"
         "- Dites [lavez-vous les mains]{lang=fr} et utilisez du `savon`."), encoding="utf-8")
     return root
-
-
-def run(root: Path, *args: str, code: int = 0):
-    result = CliRunner().invoke(main, [*args, "--project", str(root)])
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def export(root: Path, name: str = "out.xlf") -> Path:

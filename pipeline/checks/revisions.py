@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ..errors import Problem
-from ..source.history import old_text, recorded_for, version_fingerprint
+from ..source.history import old_text, recorded, recorded_for, version_fingerprint
 from ..source.model import Handout
 
 
@@ -13,8 +13,9 @@ def revision_problems(handout: Handout) -> list[Problem]:
     """A text whose fingerprint is not the one recorded for its `revised:` date was changed after
     that revision was settled: its PDF would carry the old date (and its translation look current)."""
     problems = []
+    history = recorded(handout.folder)
     for lang, version in handout.versions.items():
-        settled = recorded_for(handout.folder, lang, version.front.revised)
+        settled = recorded_for(history, lang, version.front.revised)
         if settled is None or settled == version_fingerprint(version):
             continue
         line = _first_changed_line(handout, lang, settled)

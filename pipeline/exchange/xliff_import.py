@@ -35,7 +35,7 @@ _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 def import_xliff(project: Project, path: Path, partial: bool, today: dt.date) -> tuple[str, str, list[str]]:
     """Write the translation `path` holds; return the handout, the language and what was done."""
-    shown = path
+    shown = path  # as the user named it, in every message
     store = _read(path)
     origin = made_from(store, shown)
     slug, lang = origin["slug"], store.gettargetlanguage() or ""
@@ -103,8 +103,7 @@ def _read(path: Path) -> Xliff2File:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError([Problem(path, f"cannot be read ({error.strerror})")]) from None
-    try:
-        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    try:  # translate-toolkit parses with its safe parser: no entities, no network
         return Xliff2File.parsestring(data)
     except etree.XMLSyntaxError as error:
         raise SourceError([Problem(path, f"is not well-formed XML: {error.msg}", error.lineno or 0,

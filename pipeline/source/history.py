@@ -52,9 +52,9 @@ def _sound(entry: dict) -> bool:
     return bool(_FINGERPRINT.match(str(entry.get("fingerprint", ""))))
 
 
-def recorded_for(folder: Path, lang: str, revised: dt.date) -> str | None:
-    """The fingerprint recorded last for the `revised` revision of `lang`, or None."""
-    matches = [e["fingerprint"] for e in recorded(folder).get(lang, []) if str(e["revised"]) == revised.isoformat()]
+def recorded_for(history: dict[str, list[dict]], lang: str, revised: dt.date) -> str | None:
+    """The fingerprint recorded last for the `revised` revision of `lang` in `history` (recorded()), or None."""
+    matches = [e["fingerprint"] for e in history.get(lang, []) if str(e["revised"]) == revised.isoformat()]
     return matches[-1] if matches else None
 
 

@@ -118,12 +118,13 @@ def _pin_translations(handout: Handout) -> list[str]:
     """A translation typed as `translates: DATE` translated the English recorded for that date:
     give it that text's fingerprint, so a change made the same day makes it stale."""
     done = []
+    history = recorded(handout.folder)
     for lang, version in handout.versions.items():
         translates = version.front.translates
         if lang == SOURCE_LANGUAGE or translates is None:
             continue
         if translates.fingerprint is None:
-            settled = recorded_for(handout.folder, SOURCE_LANGUAGE, translates.revised)
+            settled = recorded_for(history, SOURCE_LANGUAGE, translates.revised)
             if settled is None:
                 continue
             path = handout.folder / f"{lang}.md"
