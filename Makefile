@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint's libraries (Pango, HarfBuzz subsetting) to build; for the tests,
-# the tools that read PDFs back and the browser the library page is tested in.
+# the tools that read PDFs back and the browser the web pages are tested in.
 BUILD_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
 TEST_PACKAGES := poppler-utils qpdf chromium
 
@@ -36,7 +36,7 @@ test: setup tests/browser/node_modules
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 	$(BIN)/python -m pytest -n 2 -q -p randomly $(if $(SEED),--randomly-seed=$(SEED))
 
-# axe-core for the library page's browser test (tests/test_library_browser.py), exactly as locked.
+# axe-core for the web pages' browser tests (tests/test_web_browser.py), exactly as locked.
 tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-packages PACKAGES=npm
 	npm ci --prefix tests/browser --no-audit --no-fund

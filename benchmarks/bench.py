@@ -233,6 +233,9 @@ def main() -> None:
                         help="library sizes for the no-op build and status rows (besides --handouts)")
     parser.add_argument("--edits", type=int, default=5, help="saves timed under handouts watch")
     args = parser.parse_args()
+    # As on a user's machine, Python keeps our modules compiled after the first run (some sandboxes
+    # forbid it, and every run of a command would compile the whole package again).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     handouts = BIN / "handouts"
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
         corpus = Path(tmp)
@@ -350,7 +353,6 @@ def main() -> None:
             timed([str(handouts), "build", "--jobs", "2"], Path(tmp))
             large[count] = library(Path(tmp), args.runs)
     html_latency, pdf_latency = latency(args.edits)
-
 
     ours1, ours2 = jobs1 / pdfs * 1000, jobs2 / pdfs * 1000
     rows = [

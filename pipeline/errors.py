@@ -45,7 +45,7 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         # One line, whatever a source contained: no line breaks, tabs or terminal control codes.
-        return "".join(char if char.isprintable() else " " for char in text)
+        return text if text.isprintable() else "".join(char if char.isprintable() else " " for char in text)
 
 
 class HandoutsError(click.ClickException):

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -283,6 +284,33 @@ def test_status_reads_only_what_changed(project: Path) -> None:
         rows = {row.slug: row for row in collect(config)}
     assert rows["fever-children"].translation["fr"] == "stale"
     assert not [p for p in opened if "vertebroplasty" in p]
+
+
+def test_a_warm_status_and_a_no_op_build_start_light_and_write_nothing(project: Path) -> None:
+    """On a large library start-up is most of a warm `status` or no-op build (make bench). Neither
+    loads what only reading a handout or writing a date needs (Pillow, lxml, Babel), and a
+    `status` with nothing new to keep neither takes the output lock nor rewrites the state."""
+    _settled(project)
+    build(load_project(project), ["fever-children", "vertebroplasty"], ["en", "fr"], ["letter", "web"])
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import main\n"
+        "command = sys.argv[2:] + ['--project', sys.argv[1]]\n"
+        "result = CliRunner().invoke(main, command)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(' '.join(sorted(name for name in ('PIL', 'lxml', 'babel', 'filelock') if name in sys.modules)))\n")
+
+    def loaded(*command: str) -> str:
+        return subprocess.run([sys.executable, "-c", code, str(project), *command], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    loaded("status")  # the first one reads each handout to score its readability, and keeps the scores
+    state = project / "output" / ".state.json"
+    kept = state.stat().st_mtime_ns
+    assert loaded("status") == ""
+    assert loaded("build", "--layout", "letter", "--layout", "web", "-j", "2") == "filelock"
+    assert state.stat().st_mtime_ns == kept
 
 
 def test_the_web_layout_builds_the_web_edition_alone(project: Path, cli) -> None:

@@ -1,12 +1,16 @@
 """The web edition and the library site in a real browser (headless Chromium, axe-core): WCAG 2.2
 AA at a phone's 320 px and a desktop's 1280 px, reflow without sideways scrolling, text at 200 %,
 keyboard and focus, print, and the library's search in both languages, with and without
-JavaScript. Pages are opened from files on disk: the site needs no server."""
+JavaScript; and README's pictures of a handout page on a phone. Pages are opened from files on
+disk: the site needs no server.
+
+Run `python -m tests.test_web_browser` (with the project's Python) to take README's pictures again."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,8 +19,8 @@ from pipeline.project.config import load_project
 from pipeline.publish.build import build
 from pipeline.publish.library import write_index
 
-from .chromium import Page, browser, near, needs_browser  # noqa: F401 (browser is a fixture)
-from .conftest import copy_project
+from .chromium import Page, browser, launch, near, needs_browser  # noqa: F401 (browser is a fixture)
+from .conftest import ROOT, copy_project
 
 pytestmark = needs_browser
 FIXTURES = Path(__file__).parent / "fixtures" / "web" / "handouts"
@@ -199,3 +203,44 @@ def test_review_state_is_for_staff_only(site: Path, page: Page) -> None:
     assert staff[0] == "block" and "overdue" in staff[2]
     assert staff[1] == "rgb(59, 67, 80)"  # the muted grey of other details, not an alarm
     assert page.axe() == []
+
+
+# --- README's pictures: the fever handout's page on a phone ------------------------------------
+
+PHONE = {"width": 360, "height": 1000}
+
+
+def _on_a_phone(page: Page, file: Path):
+    # A phone's width without its text autosizing, which scales text by what was laid out before.
+    page.send("Emulation.setDeviceMetricsOverride", **PHONE, deviceScaleFactor=1, mobile=False)
+    page.open(file.as_uri())
+    return page.screenshot({"x": 0, "y": 0, **PHONE})
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_readmes_phone_pictures_are_the_current_page(site: Path, page: Page, lang: str) -> None:
+    from PIL import Image, ImageChops, ImageStat
+
+    drawn = _on_a_phone(page, site / "web" / "fever-children" / f"{lang}.html")
+    shown = Image.open(ROOT / "docs" / "web" / f"handout-phone-{lang}.png").convert("RGB")
+    stale = f"docs/web/handout-phone-{lang}.png is stale: python -m tests.test_web_browser"
+    assert shown.size == drawn.size, stale
+    # Compared at a glance, in 36 × 100 grey cells: from one run to the next Chromium may break a
+    # line a word earlier (text widths in fractions of a pixel), about 2 levels of 255 on average;
+    # another page (the other language's) differs by 25.
+    glance = [image.convert("L").resize((36, 100), Image.Resampling.BOX) for image in (drawn, shown)]
+    assert ImageStat.Stat(ImageChops.difference(*glance)).mean[0] < 6, stale
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as folder:
+        root = copy_project(Path(folder), ("fever-children",))
+        build(load_project(root), ["fever-children"], ["en", "fr"], ["web"])
+        with launch(Path(folder) / "profile") as url:
+            phone = Page(url)
+            for lang in ("en", "fr"):
+                picture = ROOT / "docs" / "web" / f"handout-phone-{lang}.png"
+                picture.parent.mkdir(exist_ok=True)
+                _on_a_phone(phone, root / "output" / "web" / "fever-children" / f"{lang}.html").save(picture, optimize=True)
+                print(picture.relative_to(ROOT))
+            phone.close()

@@ -20,15 +20,12 @@ def _project(path: Path | None) -> Project:
 def _print_problems(problems: list[Problem], strict: bool, err: bool = True) -> tuple[int, int]:
     """Print each problem as an error or a warning line (on stderr, or stdout with err=False);
     the numbers of errors and warnings."""
-    errors = warnings = 0
-    for problem in problems:
-        if problem.warning and not strict:
-            warnings += 1
-            click.secho(f"warning: {problem}", fg="yellow", err=err)
-        else:
-            errors += 1
-            click.secho(f"error: {problem}", fg="red", err=err)
-    return errors, warnings
+    lines = [click.style(f"warning: {problem}", fg="yellow") if problem.warning and not strict
+             else click.style(f"error: {problem}", fg="red") for problem in problems]
+    if lines:  # one write: a library's thousands of warnings are printed in a blink, not line by line
+        click.echo("\n".join(lines), err=err)
+    warnings = sum(problem.warning and not strict for problem in problems)
+    return len(problems) - warnings, warnings
 
 
 def _known(project: Project, slugs: tuple[str, ...]) -> list[str]:

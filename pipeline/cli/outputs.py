@@ -165,9 +165,8 @@ def manifest_merge(manifests: tuple[Path, ...], output: Path | None, project_pat
     """
     import filelock
 
-    from ..publish.manifest import merge_manifests, write_manifest
-
     from ..publish.library import write_index
+    from ..publish.manifest import merge_manifests, write_manifest
 
     merged = merge_manifests(list(manifests))
     project = _project(project_path) if output is None else None

@@ -7,7 +7,6 @@ import functools
 from pathlib import Path
 
 import yaml
-from babel.dates import format_date
 
 from ..errors import LayoutError
 
@@ -77,6 +76,8 @@ def _read_labels(file: Path, root: Path) -> dict[str, str]:
 
 def long_date(date: dt.date, lang: str) -> str:
     """A date as a reader writes it: "December 1, 2019", "1er décembre 2019"."""
+    from babel.dates import format_date  # Babel's locale data: only for runs that write a date
+
     if lang == "fr":
         day = "1er" if date.day == 1 else str(date.day)
         return f"{day} {format_date(date, 'MMMM y', locale=LOCALES[lang])}"

@@ -26,7 +26,7 @@ from . import workers
 from .budget import budget_problems, flagged
 from .catalog import Catalog
 from .library import write_site
-from .manifest import MANIFEST, output_file, read_manifest, settle_previous, write_manifest
+from .manifest import MANIFEST, Inside, read_manifest, settle_previous, write_manifest
 from .plan import HTML, PDF, SITE, Digests, Target, in_shard, plan
 from .state import Files, State
 from .workers import Outcome
@@ -120,8 +120,9 @@ def _translation(entry: dict[str, Any], record: dict[str, Any]) -> str:
 
 def _remove(output: Path, entry: dict[str, Any]) -> None:
     """Delete an output and the files it brought along, and the folders that leaves empty."""
+    inside = Inside(output)
     for path in [entry.get("path", ""), *(entry.get("files") or {})]:
-        file = output_file(output, path)
+        file = inside.file(path)
         if file is None:
             continue
         file.unlink(missing_ok=True)
@@ -233,7 +234,8 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             except BaseException:
                 settle_previous(output)  # not recorded: back to the previous files the manifest on disk lists
                 raise
-            settle_previous(output, entries)  # recorded: the previous versions are dropped
+            if todo or changed or pruned:  # recorded: the previous versions are dropped
+                settle_previous(output, entries)
             site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
             state.save()
     except OSError as error:

@@ -79,15 +79,19 @@ def in_shard(target: Target, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(target.path.encode()).hexdigest(), 16) % count == index - 1
 
 
-def _files(folder: Path, pattern: str = "*") -> list[Path]:
-    """The folder's files (not hidden) matching `pattern`, sorted. A directory listing says which
-    entries are files without a stat of each: a no-op build reads a thousand folders."""
+def _names(folder: str | Path, pattern: str = "*") -> list[str]:
+    """The names of the folder's files (not hidden) matching `pattern`, sorted. A directory listing
+    says which entries are files without a stat of each: a no-op build reads a thousand folders."""
     try:
         with os.scandir(folder) as entries:
-            return sorted(folder / e.name for e in entries
+            return sorted(e.name for e in entries
                           if not e.name.startswith(".") and fnmatch.fnmatch(e.name, pattern) and e.is_file())
     except OSError:  # no such folder, or one that cannot be read: nothing to hash, as glob says
         return []
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return [folder / name for name in _names(folder, pattern)]
 
 
 def _versions(state: State) -> str:
@@ -118,6 +122,7 @@ class Digests:
         self.files: Files = state.files
         self.layouts = layouts
         self._folders: dict[str, list[tuple[str, str]]] = {}
+        self._handouts: dict[str, str] = {}
         self._layouts: dict[str, str] = {}
         root, layouts_dir = project.root, project.layouts_dir
         self.code = self._hash([], _files_under(CODE), CODE.parent)
@@ -143,16 +148,19 @@ class Digests:
     def folder(self, slug: str) -> list[tuple[str, str]]:
         """(name, SHA-256) of each file in the handout's folder."""
         if slug not in self._folders:
-            folder = self.project.handouts_dir / slug
-            self._folders[slug] = [(p.name, self.files.sha(p) or "") for p in _files(folder)]
+            # Strings, not Paths: for a thousand handouts pathlib's objects cost more than the stats.
+            folder = os.path.join(self.project.handouts_dir, slug)
+            self._folders[slug] = [(name, self.files.sha(os.path.join(folder, name)) or "") for name in _names(folder)]
         return self._folders[slug]
 
     def handout(self, slug: str) -> str:
         """Changes when anything a handout's checked summary depends on does: its files, handouts.yml, our code."""
-        hasher = hashlib.sha256(self.config.encode())
-        for name, digest in self.folder(slug):
-            hasher.update(f"\0{name}\0{digest}".encode())
-        return hasher.hexdigest()
+        if slug not in self._handouts:
+            hasher = hashlib.sha256(self.config.encode())
+            for name, digest in self.folder(slug):
+                hasher.update(f"\0{name}\0{digest}".encode())
+            self._handouts[slug] = hasher.hexdigest()
+        return self._handouts[slug]
 
     def _layout(self, name: str) -> str:
         """A digest of every file of a layout (its folder)."""
@@ -185,5 +193,8 @@ class Digests:
 
 def _files_under(folder: Path) -> list[Path]:
     """Our code and the templates and scripts shipped with it."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and not p.name.startswith("."))
+    files = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        files += [Path(parent, name) for name in names if not name.startswith(".")]
+    return sorted(files)

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .manifest import atomic_write
 
 STATE = ".state.json"
@@ -30,13 +32,9 @@ class Files:
         self.known: dict[str, list] = known or {}
         self.changed = False
 
-    @staticmethod
-    def _key(path: Path) -> str:
-        return str(path)
-
-    def sha(self, path: Path) -> str | None:
+    def sha(self, path: str | Path) -> str | None:
         """The file's SHA-256 (None if it is not a readable file), read only if its stat changed."""
-        key = self._key(path)
+        key = os.fspath(path)
         try:
             info = os.stat(path)
         except OSError:
@@ -47,7 +45,8 @@ class Files:
         if cached is not None and cached[:3] == stat:
             return cached[3]
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with open(key, "rb") as file:
+                digest = hashlib.sha256(file.read()).hexdigest()
         except OSError:
             self._forget(key)
             return None
@@ -64,7 +63,7 @@ class Files:
             info = os.stat(path)
         except OSError:
             return
-        self.known[self._key(path)] = [info.st_mtime_ns, info.st_size, info.st_ino, digest]
+        self.known[os.fspath(path)] = [info.st_mtime_ns, info.st_size, info.st_ino, digest]
         self.changed = True
 
     def _forget(self, key: str) -> None:
@@ -89,22 +88,26 @@ class State:
     @classmethod
     def load(cls, output: Path) -> "State":
         try:
-            data = json.loads((output / STATE).read_text(encoding="utf-8"))
+            data = orjson.loads((output / STATE).read_bytes())
             if not isinstance(data, dict) or data.get("version") != VERSION:
                 data = {}
         except (OSError, ValueError, RecursionError):  # a damaged or hostile file: start afresh
             data = {}
         return cls(output, data)
 
+    @property
+    def changed(self) -> bool:
+        return self.files.changed or self.dirty or (self.site, json.dumps(self.versions)) != self._saved
+
     def save(self) -> None:
         """Write the state if anything in it changed (atomically; the caller holds the output lock)."""
-        now = (self.site, json.dumps(self.versions))
-        if not self.files.changed and not self.dirty and now == self._saved:
+        if not self.changed:
             return
+        now = (self.site, json.dumps(self.versions))
         data = {"version": VERSION, "files": self.files.known, "handouts": self.handouts, "site": self.site,
                 "versions": self.versions}
         try:
-            atomic_write(self.output / STATE, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+            atomic_write(self.output / STATE, orjson.dumps(data))
         except OSError:
             return  # a cache that cannot be written costs time next run, nothing else
         self.files.changed = False

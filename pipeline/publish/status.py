@@ -9,10 +9,10 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import os
+from stat import S_ISREG
 from typing import Any
 
-import click
-import filelock
 
 from ..checks import reviews
 from ..checks.reviews import add_years
@@ -97,8 +97,10 @@ def collect(project: Project, today: dt.date | None = None, readability: bool = 
 
 def _keep(state: Any, output: Any) -> None:
     """Save what this run summarized for the next one, unless a build holds the folder (it will)."""
-    if not output.is_dir():
+    if not state.changed or not output.is_dir():
         return
+    import filelock  # 30 ms to import: only when there is something to save
+
     try:
         with filelock.FileLock(output / ".lock", timeout=0):
             state.save()
@@ -140,10 +142,11 @@ def _row(project: Project, slug: str, record: dict[str, Any], outputs: list[tupl
         row.revised[lang] = version["revised"]
         row.translation[lang] = "stale" if version["stale"] else "current"
     for path, entry in outputs:
-        built = None
-        file = project.output_dir / path
-        if file.is_file():
-            built = dt.datetime.fromtimestamp(file.stat().st_mtime).isoformat(timespec="seconds")
+        try:
+            info = os.stat(os.path.join(project.output_dir, path))
+            built = dt.datetime.fromtimestamp(info.st_mtime).isoformat(timespec="seconds") if S_ISREG(info.st_mode) else None
+        except OSError:
+            built = None
         row.outputs.append({**entry, "built": built})
     return row
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import stat
 from pathlib import Path
@@ -14,7 +15,6 @@ from ..project.locales import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from ..project.layouts import available
 from ..project.schema import localized_gaps, validate
 from .meta import DEFAULT_LAYOUT, FrontMatter, Handout, HandoutMeta, LanguageVersion, fingerprint
-from .pictures import picture_problem
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n|^---[ \t]*\Z)", re.S | re.M)
 
@@ -57,10 +57,12 @@ def valid_slug(slug: str) -> bool:
 
 def handout_slugs(project: Project) -> list[str]:
     """Every handout in handouts/, sorted: a real folder (not a link) with a valid name and a handout.yml."""
-    if not project.handouts_dir.is_dir():
+    try:
+        with os.scandir(project.handouts_dir) as entries:  # says which entries are links without a stat
+            return sorted(e.name for e in entries if valid_slug(e.name) and not e.is_symlink()
+                          and os.path.isfile(os.path.join(e.path, "handout.yml")))
+    except OSError:  # no handouts/ yet
         return []
-    return sorted(p.name for p in project.handouts_dir.iterdir()
-                  if valid_slug(p.name) and not p.is_symlink() and (p / "handout.yml").is_file())
 
 
 def stray_folders(project: Project) -> list[Problem]:
@@ -238,6 +240,8 @@ def _image_file_problem(folder: Path, name: str) -> tuple[str, str] | None:
             return f'"{shown}" is {kind}, not a picture file', f"put the picture itself next to handout.yml as {shown}"
         if not path.is_file():
             return f'"{shown}": no such file in this handout\'s folder', f"put {shown} next to handout.yml"
+        from .pictures import picture_problem  # Pillow and lxml: not imported by runs that read no handout
+
         return picture_problem(path)
     except (OSError, RuntimeError):
         return f'"{shown}" cannot be read in this handout\'s folder', f"put {shown} next to handout.yml"
