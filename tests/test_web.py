@@ -11,12 +11,10 @@ import shutil
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import tinyhtml5
-import yaml
 
 from pipeline.cli import main
 from pipeline.project.config import load_project

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -136,8 +137,11 @@ def atomic_write(path: Path, data: bytes, keep_previous: bool = False) -> None:
             file.flush()
             os.fsync(file.fileno())
         previous = path.with_name(f".{path.name}{_PREVIOUS}")
-        if keep_previous and path.is_file() and not previous.exists():
-            os.link(path, previous)
+        if keep_previous and path.is_file():
+            # Already there when another writer kept it first: the English and French pages of a
+            # handout publish its pictures at once, from two workers.
+            with contextlib.suppress(FileExistsError):
+                os.link(path, previous)
         os.replace(tmp, path)
     except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
