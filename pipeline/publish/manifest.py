@@ -37,26 +37,32 @@ def read_manifest(output: Path) -> dict[str, Any]:
 
 def _sound(inside: Inside, path: str, entry: Any) -> bool:
     files = entry.get("files", {}) if isinstance(entry, dict) else None
-    return (isinstance(entry, dict) and entry.get("path") == path and inside.file(path) is not None
-            and isinstance(files, dict) and all(inside.file(name) is not None for name in files))
+    return (isinstance(entry, dict) and entry.get("path") == path and inside.real(path) is not None
+            and isinstance(files, dict) and all(inside.real(name) is not None for name in files))
 
 
 class Inside:
     """Manifest paths → the files they name in output/, when the pipeline could have written them:
     relative, plain (no "..", no backslash) and, links followed, inside output/. Each folder's links
-    are resolved once: a manifest names thousands of files in a handful of folders."""
+    are resolved once: a manifest names thousands of files in far fewer folders."""
 
     def __init__(self, output: Path) -> None:
         self.root = os.path.realpath(output)
+        self._prefix = os.path.join(self.root, "")
         self._real = {"": self.root}
 
     def file(self, path: Any) -> Path | None:
+        real = self.real(path)
+        return None if real is None else Path(real)
+
+    def real(self, path: Any) -> str | None:
+        """The file's real path, as a string (a thousand handouts' manifest: no Path objects)."""
         if not isinstance(path, str) or not path or "\\" in path or "\0" in path or path.startswith("/"):
             return None
         if any(part in ("", ".", "..") for part in path.split("/")):
             return None
         file = self._resolve(path, keep=False)
-        return Path(file) if file != self.root and file.startswith(os.path.join(self.root, "")) else None
+        return file if file != self.root and file.startswith(self._prefix) else None
 
     def _resolve(self, path: str, keep: bool = True) -> str:
         """realpath(output/path), from its folder's (kept): one lstat per name not seen before."""

@@ -84,8 +84,8 @@ def _names(folder: str | Path, pattern: str = "*") -> list[str]:
     says which entries are files without a stat of each: a no-op build reads a thousand folders."""
     try:
         with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries
-                          if not e.name.startswith(".") and fnmatch.fnmatch(e.name, pattern) and e.is_file())
+            return sorted(e.name for e in entries if not e.name.startswith(".")
+                          and (pattern == "*" or fnmatch.fnmatch(e.name, pattern)) and e.is_file())
     except OSError:  # no such folder, or one that cannot be read: nothing to hash, as glob says
         return []
 
