@@ -25,7 +25,7 @@ def read_manifest(output: Path) -> dict[str, Any]:
     and an entry naming a path outside output/ (or not an entry at all) would make prune delete,
     or verify and status read, files that are not ours. An entry left out is built again."""
     try:
-        data = orjson.loads((output / MANIFEST).read_bytes())  # 5 MB for a thousand handouts: 5× faster than json's
+        data = orjson.loads((output / MANIFEST).read_bytes())  # 5 MB for a thousand handouts: twice json's speed
     except (OSError, ValueError):  # a damaged file, or JSON nested over orjson's limit (1,024 deep)
         return {"outputs": {}}
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
@@ -115,7 +115,8 @@ def settle_previous(output: Path, entries: dict[str, Any] | None = None) -> None
     for path, entry in (read_manifest(output)["outputs"] if entries is None else entries).items():
         listed[path] = entry.get("sha256")
         listed.update(entry.get("files") or {})
-    hidden_files = (Path(folder, name) for folder, _, names in os.walk(output) for name in names if name.startswith("."))
+    hidden_files = (Path(folder, name) for folder, _, names in os.walk(output)
+                    for name in names if name.startswith("."))
     for hidden in hidden_files:
         if hidden.name.endswith(".tmp"):  # left by a writer that was killed outright (kill -9)
             hidden.unlink(missing_ok=True)

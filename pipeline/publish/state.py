@@ -91,7 +91,7 @@ class State:
             data = orjson.loads((output / STATE).read_bytes())
             if not isinstance(data, dict) or data.get("version") != VERSION:
                 data = {}
-        except (OSError, ValueError, RecursionError):  # a damaged or hostile file: start afresh
+        except (OSError, ValueError):  # damaged or hostile (orjson refuses JSON nested 1,024 deep): start afresh
             data = {}
         return cls(output, data)
 

@@ -13,7 +13,6 @@ import os
 from stat import S_ISREG
 from typing import Any
 
-
 from ..checks import reviews
 from ..checks.reviews import add_years
 from ..project.config import Project
