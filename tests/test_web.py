@@ -288,8 +288,9 @@ def test_a_warm_status_and_a_no_op_build_start_light_and_write_nothing(project: 
     """On a large library start-up is most of a warm `status` or no-op build (make bench). Neither
     loads what only reading a handout or writing a date needs (Pillow, lxml, Babel), and a
     `status` with nothing new to keep neither takes the output lock nor rewrites the state."""
+    shutil.rmtree(project / "handouts" / "vertebroplasty")  # one handout is enough, and half the build
     _settled(project)
-    build(load_project(project), ["fever-children", "vertebroplasty"], ["en", "fr"], ["letter", "web"])
+    build(load_project(project), ["fever-children"], ["en", "fr"], ["letter", "web"])
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
