@@ -217,6 +217,12 @@ def test_manifest_merge_refuses_two_builds_of_one_output(tmp_path: Path, cli: Cl
     second.write_text('{"outputs": ')
     result = cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)])
     assert result.exit_code == 1 and result.output.startswith(f"Error: {second}: not a handouts manifest (Expecting")
+    # An entry that is not one is named, with its beginning.
+    second.write_text(json.dumps({"version": 1, "outputs": {"en/other.pdf": ["a list", "x" * 60]}}))
+    result = cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)])
+    assert result.exit_code == 1
+    shown = '["a list", "' + "x" * 28  # its first 40 characters as JSON
+    assert result.output == f"Error: {second}: en/other.pdf is not a manifest entry (it is {shown})\n"
     # The same output with the same bytes in both (a retried shard) merges.
     second.write_text(first.read_text())
     assert cli.invoke(main, ["manifest", "merge", str(first), str(second), "-o", str(merged)]).exit_code == 0

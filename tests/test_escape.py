@@ -83,6 +83,26 @@ def _check(cli, root: Path) -> str:
     return result.output
 
 
+def test_a_manifest_path_names_a_file_only_inside_output(tmp_path: Path) -> None:
+    """The guard every manifest path goes through before a file is read or deleted, links followed
+    (a folder swapped for a link after the manifest was read included)."""
+    from pipeline.publish.manifest import Inside
+
+    output, elsewhere = tmp_path / "output", tmp_path / "elsewhere"
+    (output / "en").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "x.pdf").write_bytes(b"not ours")
+    (output / "web").symlink_to(elsewhere)
+    (output / "en" / "out.pdf").symlink_to(elsewhere / "x.pdf")
+    (output / "en" / "same.pdf").symlink_to(output / "en" / "x.pdf")
+    inside = Inside(output)
+    assert inside.file("en/x.pdf") == output / "en" / "x.pdf"
+    assert inside.file("en/same.pdf") == output / "en" / "x.pdf"  # a link that stays inside is followed
+    for path in ("web/x.pdf", "en/out.pdf", "../elsewhere/x.pdf", "en/../../elsewhere/x.pdf", "/etc/passwd",
+                 "en\\x.pdf", "en//x.pdf", "./en/x.pdf", "", None, 3, "en/x.pdf\0"):
+        assert inside.file(path) is None, path
+
+
 def test_a_handout_folder_linked_from_outside_is_not_read(project: Path, tmp_path: Path, cli) -> None:
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(project / "handouts" / SLUG, elsewhere)
