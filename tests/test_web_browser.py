@@ -158,13 +158,13 @@ def _search(page: Page, words: str) -> None:
 
 
 @pytest.mark.parametrize(("path", "words", "found", "count"), [
-    ("index.html", "broken bone", ["arm-cast"], "1 of 3 handouts match."),  # a keyword, not in any title
-    ("index.html", "os casse", ["arm-cast"], "1 of 3 handouts match."),  # French keyword, accents left out
-    ("index.fr.html", "fievre", ["fever-children"], "1 documents sur 3 correspondent."),
-    ("index.fr.html", "acetaminophene", ["fever-children"], "1 documents sur 3 correspondent."),
-    ("index.html", "ibuprofin", ["fever-children"], "1 of 3 handouts match."),  # a typing mistake
-    ("index.html", "spine fracture", ["vertebroplasty"], "1 of 3 handouts match."),  # print only: found, to ask for
-    ("index.fr.html", "61420", ["fever-children"], "1 documents sur 3 correspondent."),
+    ("index.html", "broken bone", ["arm-cast"], "1 of 3 handouts matches."),  # a keyword, not in any title
+    ("index.html", "os casse", ["arm-cast"], "1 of 3 handouts matches."),  # French keyword, accents left out
+    ("index.fr.html", "fievre", ["fever-children"], "1 document sur 3 correspond."),
+    ("index.fr.html", "acetaminophene", ["fever-children"], "1 document sur 3 correspond."),
+    ("index.html", "ibuprofin", ["fever-children"], "1 of 3 handouts matches."),  # a typing mistake
+    ("index.html", "spine fracture", ["vertebroplasty"], "1 of 3 handouts matches."),  # print only: found, to ask for
+    ("index.fr.html", "61420", ["fever-children"], "1 document sur 3 correspond."),
 ])
 def test_search_finds_titles_keywords_and_summaries_in_both_languages(
         site: Path, page: Page, path: str, words: str, found: list[str], count: str) -> None:
@@ -176,6 +176,9 @@ def test_search_finds_titles_keywords_and_summaries_in_both_languages(
     assert page.evaluate("document.getElementById('search-count').textContent") == count
     _search(page, "zzqxj")
     assert _shown(page) == [] and page.evaluate("document.getElementById('no-match').hidden") is False
+    # Each language's plural: none is plural in English, singular in French.
+    assert page.evaluate("document.getElementById('search-count').textContent") == {
+        "index.html": "0 of 3 handouts match.", "index.fr.html": "0 document sur 3 correspond."}[path]
     _search(page, "")
     assert _shown(page) == everything  # back in the page's order
     assert page.evaluate("document.getElementById('no-match').hidden") is True

@@ -7,6 +7,7 @@
   var box = document.getElementById("search-box");
   var input = document.getElementById("search");
   var count = document.getElementById("search-count");
+  var plural = new Intl.PluralRules(document.documentElement.lang);
   var none = document.getElementById("no-match");
   var list = document.getElementById("handouts");
   if (!box || !input || !list || typeof Fuse === "undefined") { return; }
@@ -46,7 +47,9 @@
     var ids = fuse.search(words.join(" ")).map(function (result) { return result.item.id; });
     show(ids);
     none.hidden = ids.length > 0;
-    count.textContent = box.getAttribute("data-count").replace("{shown}", ids.length).replace("{total}", total);
+    // The language's own plural rule: "1 of 3 handouts matches", "0 document sur 3 correspond".
+    var form = plural.select(ids.length) === "one" ? "data-count-one" : "data-count";
+    count.textContent = box.getAttribute(form).replace("{shown}", ids.length).replace("{total}", total);
   }
 
   input.addEventListener("input", search);
