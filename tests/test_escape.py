@@ -95,12 +95,25 @@ def test_a_manifest_path_names_a_file_only_inside_output(tmp_path: Path) -> None
     (output / "web").symlink_to(elsewhere)
     (output / "en" / "out.pdf").symlink_to(elsewhere / "x.pdf")
     (output / "en" / "same.pdf").symlink_to(output / "en" / "x.pdf")
+    (output / "en" / "beside.pdf").symlink_to(tmp_path / "output2" / "x.pdf")  # a folder whose name begins the same
     inside = Inside(output)
     assert inside.file("en/x.pdf") == output / "en" / "x.pdf"
     assert inside.file("en/same.pdf") == output / "en" / "x.pdf"  # a link that stays inside is followed
-    for path in ("web/x.pdf", "en/out.pdf", "../elsewhere/x.pdf", "en/../../elsewhere/x.pdf", "/etc/passwd",
+    for path in ("web/x.pdf", "en/out.pdf", "en/beside.pdf", "../elsewhere/x.pdf", "en/../../elsewhere/x.pdf", "/etc/passwd",
                  "en\\x.pdf", "en//x.pdf", "./en/x.pdf", "", None, 3, "en/x.pdf\0"):
         assert inside.file(path) is None, path
+
+
+def test_an_entry_is_kept_only_if_every_file_it_brings_is_inside(tmp_path: Path) -> None:
+    from pipeline.publish.manifest import read_manifest
+
+    output = tmp_path / "output"
+    output.mkdir()
+    outputs = {"web/a/en.html": {"path": "web/a/en.html", "files": {"web/a/pic.svg": "0" * 64}},
+               "web/b/en.html": {"path": "web/b/en.html", "files": {"web/b/pic.svg": "0" * 64, "../pic.svg": "0" * 64}},
+               "web/c/en.html": {"path": "web/c/en.html", "files": {}}}
+    (output / "manifest.json").write_text(json.dumps({"version": 1, "outputs": outputs}))
+    assert list(read_manifest(output)["outputs"]) == ["web/a/en.html", "web/c/en.html"]
 
 
 def test_a_handout_folder_linked_from_outside_is_not_read(project: Path, tmp_path: Path, cli) -> None:
