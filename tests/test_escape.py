@@ -96,10 +96,11 @@ def test_a_manifest_path_names_a_file_only_inside_output(tmp_path: Path) -> None
     (output / "en" / "out.pdf").symlink_to(elsewhere / "x.pdf")
     (output / "en" / "same.pdf").symlink_to(output / "en" / "x.pdf")
     (output / "en" / "beside.pdf").symlink_to(tmp_path / "output2" / "x.pdf")  # a folder whose name begins the same
+    (output / "en" / "whole.pdf").symlink_to(output)  # output/ itself is not a file in it
     inside = Inside(output)
     assert inside.file("en/x.pdf") == output / "en" / "x.pdf"
     assert inside.file("en/same.pdf") == output / "en" / "x.pdf"  # a link that stays inside is followed
-    for path in ("web/x.pdf", "en/out.pdf", "en/beside.pdf", "../elsewhere/x.pdf", "en/../../elsewhere/x.pdf", "/etc/passwd",
+    for path in ("web/x.pdf", "en/out.pdf", "en/beside.pdf", "en/whole.pdf", "../elsewhere/x.pdf", "en/../../elsewhere/x.pdf", "/etc/passwd",
                  "en\\x.pdf", "en//x.pdf", "./en/x.pdf", "", None, 3, "en/x.pdf\0"):
         assert inside.file(path) is None, path
 

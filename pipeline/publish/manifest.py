@@ -57,12 +57,12 @@ class Inside:
 
     def real(self, path: Any) -> str | None:
         """The file's real path, as a string (a thousand handouts' manifest: no Path objects)."""
-        if not isinstance(path, str) or not path or "\\" in path or "\0" in path or path.startswith("/"):
+        if not isinstance(path, str) or "\\" in path or "\0" in path:
             return None
-        if any(part in ("", ".", "..") for part in path.split("/")):
+        if any(part in ("", ".", "..") for part in path.split("/")):  # also "", "/etc", "a//b", "a/"
             return None
         file = self._resolve(path, keep=False)
-        return file if file != self.root and file.startswith(self._prefix) else None
+        return file if file.startswith(self._prefix) else None  # output/ itself is not: no "/" after it
 
     def _resolve(self, path: str, keep: bool = True) -> str:
         """realpath(output/path), from its folder's (kept): one lstat per name not seen before."""
