@@ -162,16 +162,31 @@ def settle(root: Path) -> None:
         os.utime(path, (hour_ago, hour_ago))
 
 
-def library(corpus: Path, runs: int) -> tuple[float, float]:
-    """Seconds for a no-op `handouts build` and for `handouts status` on a built library (status
-    once first: it scores the readability of handouts it has not seen, then keeps the scores)."""
+def library(corpus: Path, runs: int) -> tuple[float, float, float, float]:
+    """Seconds for a no-op `handouts build` and for `handouts status` on a built library: said
+    again from the last run's record (nothing changed since), and worked out in full (the record
+    deleted: every stat, digest and cached summary checked, as after a change elsewhere). Status
+    runs once first: it scores the readability of handouts it has not seen, then keeps the scores."""
+    from pipeline.publish.replay import RACY_NS, REPLAY
+
     handouts = str(BIN / "handouts")
+    record = corpus / "output" / REPLAY
     settle(corpus)
     timed([handouts, "build", "--jobs", "2"], corpus)
     timed([handouts, "status"], corpus)
-    noop = min(timed([handouts, "build", "--jobs", "2"], corpus)[0] for _ in range(max(runs, 3)))
-    status = min(timed([handouts, "status"], corpus)[0] for _ in range(max(runs, 3)))
-    return noop, status
+    time.sleep(RACY_NS / 1e9 + 0.2)  # a run is kept only if nothing changed in the two seconds before it
+
+    def full(command: list[str]) -> float:
+        record.unlink(missing_ok=True)
+        return timed(command, corpus)[0]
+
+    build, status = [handouts, "build", "--jobs", "2"], [handouts, "status"]
+    full_build = min(full(build) for _ in range(max(runs, 3)))
+    full_status = min(full(status) for _ in range(max(runs, 3)))
+    timed(build, corpus)  # kept beside status's
+    said_build = min(timed(build, corpus)[0] for _ in range(max(runs, 3)))
+    said_status = min(timed(status, corpus)[0] for _ in range(max(runs, 3)))
+    return said_build, said_status, full_build, full_status
 
 
 def latency(edits: int) -> tuple[list[float], list[float]]:
@@ -378,10 +393,12 @@ def main() -> None:
         (f"handouts import of a folder of {args.import_documents} documents (½ web pages, ¼ Word, ¼ text)",
          f"{imported:.1f} s", f"{imported / args.import_documents * 1000:.0f} ms per document, each checked"),
     ]
-    for count, (noop_large, status_large) in sorted(large.items()):
+    for count, (noop_large, status_large, full_noop, full_status) in sorted(large.items()):
         rows.append((f"no-op build, {count:,} handouts ({2 * count:,} PDFs, {2 * count:,} web pages)",
-                     f"{noop_large:.2f} s", "target < 0.5 s"))
-        rows.append((f"status, {count:,} handouts", f"{status_large:.2f} s", "target < 0.5 s"))
+                     f"{noop_large:.2f} s", f"target < 0.5 s; {full_noop:.2f} s checked in full (after a change "
+                                            "elsewhere, or the first after a build)"))
+        rows.append((f"status, {count:,} handouts", f"{status_large:.2f} s",
+                     f"target < 0.5 s; {full_status:.2f} s worked out in full"))
     rows.append(("saving en.md → its web page rebuilt (real handouts, `handouts watch`)",
                  f"{statistics.median(html_latency):.2f} s", f"median of {len(html_latency)} saves, best "
                  f"{min(html_latency):.2f} s (target ≤ 0.3 s)"))

@@ -68,7 +68,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reviews are judged against good_project.TODAY, so expected lines and states do not age."""
     from .good_project import TODAY
 
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+    monkeypatch.setattr("pipeline.project.clock.today", lambda: TODAY)
 
 
 @pytest.fixture

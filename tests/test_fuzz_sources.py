@@ -116,7 +116,7 @@ def test_check_never_crashes(project: Path, files: dict[str, bytes], monkeypatch
 @pytest.fixture(scope="module")
 def monkeypatch_today():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+        patch.setattr("pipeline.project.clock.today", lambda: TODAY)
         yield
 
 

@@ -45,7 +45,7 @@ def test_status_table(cli, project: Path) -> None:
 def test_status_json_reads_the_manifest(cli, built: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date,
                                         state: str) -> None:
     """fever-children was reviewed 2024-06-01: with the 3-year interval it is due 2027-06-01."""
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: today)
+    monkeypatch.setattr("pipeline.project.clock.today", lambda: today)
     result = cli.invoke(main, ["status", "--json", "--project", str(built.parent)])
     rows = {row["slug"]: row for row in json.loads(result.output)}
     fever = rows["fever-children"]

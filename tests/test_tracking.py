@@ -84,7 +84,7 @@ def test_one_edit_one_warning(tmp_path: Path, file: str, old: str, new: str, exp
 
 def test_build_summary_shows_stale_missing_and_overdue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stale French is still built, and marked stale in the summary and the manifest."""
-    monkeypatch.setattr("pipeline.checks.reviews.today", lambda: TODAY)
+    monkeypatch.setattr("pipeline.project.clock.today", lambda: TODAY)
     root = good_project(tmp_path)
     apply_case(root, BAD / "stale-translation")
     apply_case(root, BAD / "review-overdue")

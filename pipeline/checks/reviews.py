@@ -6,13 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import Problem
+from ..project import clock
 from ..project.files import YamlDoc
 from ..source.model import HandoutMeta, review_path
-
-
-def today() -> dt.date:
-    """The date reviews are judged against (tests pass their own `today` instead)."""
-    return dt.date.today()
 
 
 def add_years(date: dt.date, years: int) -> dt.date:
@@ -40,10 +36,10 @@ def overdue(reviewed: dt.date, interval_years: int, file: Path | str, mark: tupl
     (a build replays it from its cache, without reading handout.yml again)."""
     due = add_years(reviewed, interval_years)
     line, column = mark
-    if reviewed > (on or today()):
+    if reviewed > (on or clock.today()):
         return [Problem(file, f"{reviewed.isoformat()} is in the future", line, column, "review.date",
                         hint="record a review once it has taken place")]
-    if due >= (on or today()):
+    if due >= (on or clock.today()):
         return []
     return [Problem(file, f"review overdue since {due.isoformat()}", line, column, "review.date",
                     hint="review the handout, then update review.date", warning=True, kind="review-overdue")]

@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
 from ..errors import Problem
-from ..project.config import Project, find_root, load_project
+from ..project.root import find_root
+
+if TYPE_CHECKING:  # the configuration's models cost 0.1 s to import: only commands that read it do
+    from ..project.config import Project
 
 ALL = "all"
 
 
+def _root(path: Path | None) -> Path:
+    return find_root((path or Path.cwd()).resolve())
+
+
 def _project(path: Path | None) -> Project:
-    return load_project(find_root((path or Path.cwd()).resolve()))
+    from ..project.config import load_project
+
+    return load_project(_root(path))
 
 
-def _print_problems(problems: list[Problem], strict: bool, err: bool = True) -> tuple[int, int]:
+def _print_problems(problems: list[Problem], strict: bool, err: bool = True,
+                    echo: Callable[..., None] = click.echo) -> tuple[int, int]:
     """Print each problem as an error or a warning line (on stderr, or stdout with err=False);
     the numbers of errors and warnings."""
     lines = [click.style(f"warning: {problem}", fg="yellow") if problem.warning and not strict
              else click.style(f"error: {problem}", fg="red") for problem in problems]
     if lines:  # one write: a library's thousands of warnings are printed in a blink, not line by line
-        click.echo("\n".join(lines), err=err)
+        echo("\n".join(lines), err=err)
     warnings = sum(problem.warning and not strict for problem in problems)
     return len(problems) - warnings, warnings
 

@@ -8,13 +8,16 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import Stopped
-from ..project.config import Project, find_root
-from .group import ALL, _known, _print_problems, _project, main, project_option
+from ..publish.replay import Run
+from .group import ALL, _known, _print_problems, _project, _root, main, project_option
+
+if TYPE_CHECKING:
+    from ..project.config import Project
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -32,9 +35,10 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 class _Printer:
     """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, echo: Any = click.echo) -> None:
         self.bar = None
         self.terminal = sys.stdout.isatty()
+        self.echo = echo
 
     def start(self, total: int) -> None:
         if self.terminal and total > 1:
@@ -64,7 +68,7 @@ class _Printer:
         if self.bar is not None:
             # Above the bar, which redraws itself on the next update.
             click.echo("\r\033[K", nl=False)
-        click.echo(text, err=err)
+        self.echo(text, err=err)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -105,6 +109,11 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     output/bilingual/SLUG.pdf, output/manifest.json, output/index.html.
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
+    # A no-op build says again what the last one said, when not a file it can read has changed.
+    run = Run(_root(project_path), "build", {"slugs": slugs, "langs": langs, "layouts": layouts, "prune": prune,
+                                             "shard": shard, "strict": strict})
+    if not force and run.replay():
+        return
     from ..project.layouts import available
     from ..publish.build import WEB, build as run_build
 
@@ -121,7 +130,7 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if name not in (*available(project.layouts_dir), WEB):
             raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
                                      "HTML edition)", param_hint="--layout")
-    printer = _Printer()
+    printer = _Printer(run.echo)
 
     def terminate(signum: int, frame: Any) -> None:
         raise Stopped(143)
@@ -139,11 +148,12 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     finally:
         signal.signal(signal.SIGTERM, previous)
         printer.close()
-    errors, _ = _print_problems(summary.problems, strict)
+    errors, _ = _print_problems(summary.problems, strict, echo=run.echo)
     for line in summary.lines():
-        click.echo(line)
+        run.echo(line, timed=summary.seconds_text if line == summary.counts else None)
     if summary.failed or errors:
         raise SystemExit(1)
+    run.record()  # kept only if this build changed nothing: the next one may then say it again
 
 
 @main.group()
@@ -300,29 +310,29 @@ def status(slugs: tuple[str, ...], overdue: bool, stale: bool, due_within: tuple
     """
     import shutil
 
-    from ..checks import reviews
+    width = shutil.get_terminal_size((80, 24)).columns
+    run = Run(_root(project_path), "status", {"slugs": slugs, "overdue": overdue, "stale": stale,
+                                              "due_within": due_within, "json": as_json}, width=width)
+    if run.replay():  # nothing changed since a status said this
+        return
+    from ..project import clock
     from ..publish.status import collect, in_action_order, later, print_table, select, table
 
     project = _project(project_path)
     if slugs:  # an unknown name is a usage error (listing handouts/ costs a stat per folder)
         _known(project, slugs)
-    due_by = later(reviews.today(), *due_within) if due_within else None
+    due_by = later(clock.today(), *due_within) if due_within else None
     rows = [row for row in collect(project) if not slugs or row.slug in slugs]
     rows = in_action_order(select(rows, overdue=overdue, stale=stale, due_by=due_by))
     if as_json:
-        click.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
-        return
-    width = shutil.get_terminal_size((80, 24)).columns
-    if not rows:
-        click.echo("No handout matches." if slugs or overdue or stale or due_within else "No handouts yet.")
-        return
-    for line in table(rows, project.config.languages, width):
-        click.echo(line)
-    printing = print_table(rows, project.config.languages, project.config.layout, width)
-    if printing:
-        click.echo()
-        for line in printing:
-            click.echo(line)
+        run.echo(json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False))
+    elif not rows:
+        run.echo("No handout matches." if slugs or overdue or stale or due_within else "No handouts yet.")
+    else:
+        lines = table(rows, project.config.languages, width)
+        printing = print_table(rows, project.config.languages, project.config.layout, width)
+        run.echo("\n".join(lines + ([""] + printing if printing else [])))
+    run.record()
 
 
 def _echo(message: str, error: bool) -> None:
@@ -343,7 +353,7 @@ def watch(jobs: int | None, project_path: Path | None) -> None:
     """
     from ..publish.watch import watch as run_watch
 
-    root = find_root((project_path or Path.cwd()).resolve())
+    root = _root(project_path)
     _project(root)  # the configuration must be readable to start
     run_watch(root, _echo, jobs=jobs)
 
@@ -364,6 +374,6 @@ def serve(port: int, jobs: int | None, project_path: Path | None) -> None:
     """
     from ..publish.serve import serve as run_serve
 
-    root = find_root((project_path or Path.cwd()).resolve())
+    root = _root(project_path)
     _project(root)
     run_serve(root, _echo, port=port, jobs=jobs)

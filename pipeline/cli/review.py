@@ -28,9 +28,9 @@ class Day(click.ParamType):
 
 
 def _today() -> dt.date:
-    from ..checks.reviews import today
+    from ..project import clock
 
-    return today()
+    return clock.today()
 
 
 def _check(project, slug: str) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..checks.run import check_all
 from ..errors import HandoutsError
-from ..project.config import CONFIG_NAME, Config, Project, load_project
+from ..project.config import Config, Project, load_project
+from ..project.root import CONFIG_NAME
 from ..project.files import parse_yaml
 from ..project.locales import SOURCE_LANGUAGE
 from ..project.schema import validate

@@ -9,7 +9,8 @@ import re
 
 import yaml
 
-from ..project.config import CONFIG_NAME, Project
+from ..project.config import Project
+from ..project.root import CONFIG_NAME
 from .document import Extracted, Point
 from .patterns import PERMISSION, RESTRICTS, USES, fold
 

@@ -12,9 +12,9 @@ import pydantic
 
 from ..errors import Problem, SourceError
 from .layouts import available, project_paper
+from .root import CONFIG_NAME
 from .schema import Localized, Strict, Text, load_file, localized_gaps
 
-CONFIG_NAME = "handouts.yml"
 
 Use = Literal["print", "photocopy", "electronic"]
 
@@ -192,15 +192,6 @@ class Project:
     def paper(self) -> str:
         """The paper the project prints on (its default layout's): letter, a4 or legal."""
         return project_paper(self.layouts_dir, self.config.layout)
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds a handouts.yml."""
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise SourceError([Problem(start / CONFIG_NAME, "not found here or in any parent folder",
-                               hint="run handouts inside a project, or pass --project")])
 
 
 def load_project(root: Path) -> Project:

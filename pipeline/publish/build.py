@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,13 +55,22 @@ class Summary:
     def failed(self) -> bool:
         return self.refused or self.count("failed") > 0 or any(not p.warning for p in self.problems)
 
+    @property
+    def seconds_text(self) -> str:
+        return f"{self.seconds:.1f} s"
+
+    @property
+    def counts(self) -> str:
+        """What was built, skipped and failed, and how long it took."""
+        return (f"{self.count('built')} built, {self.count('skipped')} skipped, {self.count('failed')} failed"
+                f" in {self.seconds_text}")
+
     def lines(self) -> list[str]:
         """The end of a build for people: what was pruned, the counts, and what needs attention."""
         if self.refused:
             return [f"Nothing was built: {len(self.problems)} problem(s), and --strict treats warnings as errors."]
         lines = [f"pruned   {path}" for path in self.pruned]
-        lines.append(f"{self.count('built')} built, {self.count('skipped')} skipped, {self.count('failed')} failed"
-                     f" in {self.seconds:.1f} s")
+        lines.append(self.counts)
         stale = sorted({o.target.path for o in self.outcomes if o.entry and o.entry.get("translation") == "stale"})
         missing = [str(p.file) for p in self.problems if p.kind == "missing-translation"]
         overdue = [Path(p.file).parent.name for p in self.problems if p.kind == "review-overdue"]
@@ -100,7 +110,8 @@ def _held(lock: filelock.FileLock, progress: Progress) -> Iterator[None]:
 def _intact(output: Path, entry: dict[str, Any], files: Files) -> bool:
     """Whether an output and every file it brought along are the bytes the manifest records."""
     wanted = {entry["path"]: entry.get("sha256"), **(entry.get("files") or {})}
-    return all(files.sha(output / path) == digest for path, digest in wanted.items())
+    folder = os.fspath(output)  # strings: a thousand handouts' outputs cost more as Path objects than as stats
+    return all(files.sha(os.path.join(folder, path)) == digest for path, digest in wanted.items())
 
 
 def _order(first: set[tuple[str, str]]):
@@ -178,6 +189,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
             outcomes: list[Outcome] = []
             again: list[Problem] = []
             todo: list[tuple[Target, str]] = []
+            written: list[tuple[str, str]] = []
             for target in targets:
                 digest = digests.target(target, catalog.stale_languages(target.slug))
                 previous = entries.get(target.path)
@@ -218,6 +230,7 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                             for path, digest in {outcome.entry["path"]: outcome.entry["sha256"],
                                                  **(outcome.entry.get("files") or {})}.items():
                                 state.files.record(output / path, digest)
+                                written.append((path, digest))
                         progress.done(outcome)
                 except BaseException:
                     # Stopped early (Ctrl-C, a full disk): what was published is recorded all the same.
@@ -236,6 +249,8 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                 raise
             if todo or changed or pruned:  # recorded: the previous versions are dropped
                 settle_previous(output, entries)
+                for path, digest in written:  # which moved the outputs' change times (one link fewer)
+                    state.files.record(output / path, digest)
             site = write_site(project, entries, catalog, state)  # the library site (publish/library.py), when it changed
             state.save()
     except OSError as error:

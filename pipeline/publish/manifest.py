@@ -59,7 +59,8 @@ class Inside:
         """The file's real path, as a string (a thousand handouts' manifest: no Path objects)."""
         if not isinstance(path, str) or "\\" in path or "\0" in path:
             return None
-        if any(part in ("", ".", "..") for part in path.split("/")):  # also "", "/etc", "a//b", "a/"
+        parts = path.split("/")
+        if "" in parts or "." in parts or ".." in parts:  # also "", "/etc", "a//b", "a/"
             return None
         file = self._resolve(path, keep=False)
         return file if file.startswith(self._prefix) else None  # output/ itself is not: no "/" after it

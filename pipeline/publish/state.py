@@ -1,7 +1,9 @@
 """output/.state.json ↔ what the last build saw: each file's stat and content hash, and each handout's checked summary.
 
-Stat first, hash only what changed, as build tools do: a file whose size, modification time and
-inode are those recorded keeps its recorded SHA-256 and is not read. A source changed less than
+Stat first, hash only what changed, as build tools do: a file whose size, inode, modification and
+change times are those recorded keeps its recorded SHA-256 and is not read (the change time, as
+git's index keeps it: a copy that puts the old modification time back on a file of the same size
+still moves it). A source changed less than
 two seconds before it was hashed is not recorded (a second save within the clock's resolution
 could keep the same time and size), so it is read again next time. Outputs are recorded when
 written. The state is a cache: missing, damaged or from elsewhere, it only costs reading again.
@@ -21,7 +23,7 @@ import orjson
 from .manifest import atomic_write
 
 STATE = ".state.json"
-VERSION = 1
+VERSION = 2
 RACY_NS = 2_000_000_000
 
 
@@ -40,10 +42,10 @@ class Files:
         except OSError:
             self._forget(key)
             return None
-        stat = [info.st_mtime_ns, info.st_size, info.st_ino]
+        stat = [info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns]
         cached = self.known.get(key)
-        if cached is not None and cached[:3] == stat:
-            return cached[3]
+        if cached is not None and cached[:4] == stat:
+            return cached[4]
         try:
             with open(key, "rb") as file:
                 digest = hashlib.sha256(file.read()).hexdigest()
@@ -63,7 +65,7 @@ class Files:
             info = os.stat(path)
         except OSError:
             return
-        self.known[os.fspath(path)] = [info.st_mtime_ns, info.st_size, info.st_ino, digest]
+        self.known[os.fspath(path)] = [info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns, digest]
         self.changed = True
 
     def _forget(self, key: str) -> None:

@@ -13,8 +13,8 @@ import os
 from stat import S_ISREG
 from typing import Any
 
-from ..checks import reviews
 from ..checks.reviews import add_years
+from ..project import clock
 from ..project.config import Project
 from ..source.model import handout_slugs
 from .budget import brief
@@ -72,7 +72,7 @@ def collect(project: Project, today: dt.date | None = None, readability: bool = 
     from .plan import Digests
     from .state import State
 
-    today = today or reviews.today()  # the one clock reviews are judged by
+    today = today or clock.today()  # the one clock reviews are judged by
     output = project.output_dir
     entries = read_manifest(output)["outputs"]
     by_handout: dict[str, list[tuple[str, dict[str, Any]]]] = {}

@@ -11,7 +11,8 @@ import string
 from pathlib import Path
 
 from ..errors import HandoutsError, SourceError
-from ..project.config import CONFIG_NAME, Config, load_project
+from ..project.config import Config, load_project
+from ..project.root import CONFIG_NAME
 from ..project.files import parse_yaml
 from ..project.schema import validate
 from .scaffold import SCAFFOLD

@@ -1,0 +1,152 @@
+"""A no-op command's printed result, said again while nothing it can read has changed.
+
+A no-op `build` or `status` of a thousand handouts spends most of its half second importing the
+pipeline, reading the manifest and the build state, and deriving again what it printed last
+time. Like make and ninja, this decides that nothing changed from a stat of every file the
+command can read: handouts.yml, handouts/, layouts/, fonts/ and output/, our code, and the
+folders packages are installed in. When each is as a successful run left it, and the command's
+arguments, the day (reviews fall due), the terminal and the interpreter are the same, that run's
+output is printed again and nothing else is loaded.
+
+A run is recorded only if it changed none of those files (their stats after it are those
+before it) and none had changed in the two seconds before it began: a second save within the
+file system's clock tick could keep a file's time and size. Change times (ctime) are part of the
+stat, so even a write that puts the old modification time back is seen. The record is a cache
+in output/: missing, damaged or from elsewhere, the command simply runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from ..project import clock
+from .manifest import atomic_write
+from .state import RACY_NS
+
+REPLAY = ".replay.json"
+VERSION = 1
+# What a run writes or holds without changing what it prints: the lock, the state cache, this record.
+_UNREAD = {".lock", ".state.json", REPLAY, "__pycache__"}
+_CODE = Path(__file__).parent.parent
+
+
+def _walk(folder: str, lines: list[str]) -> int:
+    """Add a line per entry under `folder` (links followed for their stat, not walked); the newest
+    modification or change time seen, in ns."""
+    newest = 0
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        lines.append(f"{folder}\0absent")
+        return newest
+    with entries:
+        for entry in entries:
+            if entry.name in _UNREAD:
+                continue
+            try:
+                info = entry.stat()
+            except OSError:  # a broken link
+                lines.append(f"{entry.path}\0broken")
+                continue
+            lines.append(f"{entry.path}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}"
+                         f"\0{info.st_mode}")
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            if entry.is_dir(follow_symlinks=False):
+                newest = max(newest, _walk(entry.path, lines))
+    return newest
+
+
+def fingerprint(root: Path) -> tuple[str, int]:
+    """A digest of the stat of every file a command can read, and the newest time among them."""
+    lines: list[str] = []
+    newest = 0
+    config = os.path.join(root, "handouts.yml")
+    try:
+        info = os.stat(config)
+        lines.append(f"{config}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}")
+        newest = max(info.st_mtime_ns, info.st_ctime_ns)
+    except OSError:
+        lines.append(f"{config}\0absent")
+    for folder in ("handouts", "layouts", "fonts", "output"):
+        newest = max(newest, _walk(os.path.join(root, folder), lines))
+    newest = max(newest, _walk(os.fspath(_CODE), lines))
+    # pip adds and removes folders in site-packages: its time changes when a package is installed.
+    for entry in sys.path:
+        if entry and os.path.isdir(entry):
+            info = os.stat(entry)
+            lines.append(f"{entry}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+
+class Run:
+    """One run of a command: said again from its record, or run, with what it prints kept."""
+
+    def __init__(self, root: Path, command: str, params: dict[str, Any], **context: Any) -> None:
+        self.path = root / "output" / REPLAY
+        key = {"command": command, "params": params, "root": os.fspath(root), "day": clock.today().isoformat(),
+               "python": [sys.executable, sys.version], "tty": [sys.stdout.isatty(), sys.stderr.isatty()], **context}
+        self.key = json.dumps(key, sort_keys=True, default=str)
+        self.started = time.time_ns()
+        self.before, newest = fingerprint(root)
+        self.settled = newest < self.started - RACY_NS
+        self.events: list[list[Any]] = []
+
+    def _records(self) -> dict[str, Any]:
+        try:
+            data = orjson.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("runs"), dict):
+            return {}
+        return data["runs"]
+
+    def replay(self) -> bool:
+        """Print what the recorded run printed, if nothing has changed since; whether it did."""
+        record = self._records().get(self.key)
+        if not isinstance(record, dict) or record.get("fingerprint") != self.before:
+            return False
+        events = record.get("events")
+        if not isinstance(events, list):
+            return False
+        seconds = f"{(time.time_ns() - self.started) / 1e9:.1f} s"
+        chunk: list[str] = []
+        err = False
+        for event in events:
+            stream, text, timed = event
+            if timed and text.endswith(timed):  # the run's own time, not the recorded one's
+                text = text[: -len(timed)] + seconds
+            if stream != err and chunk:
+                click.echo("\n".join(chunk), err=err)
+                chunk = []
+            err = stream
+            chunk.append(text)
+        if chunk:  # one write per stream in turn: a thousand handouts' lines in a blink
+            click.echo("\n".join(chunk), err=err)
+        return True
+
+    def echo(self, text: str, err: bool = False, timed: str | None = None) -> None:
+        """Print a line (several, joined by newlines) and keep it; `timed`: the line ends with the
+        run's time, written so, which a replay replaces with its own."""
+        click.echo(text, err=err)
+        self.events.append([err, text, timed])
+
+    def record(self) -> None:
+        """Keep what this run printed, if it ran on settled files and changed none of them."""
+        if not self.settled or fingerprint(self.path.parent.parent)[0] != self.before:
+            return
+        runs = {key: run for key, run in self._records().items()
+                if isinstance(run, dict) and run.get("fingerprint") == self.before}  # the others are out of date
+        runs[self.key] = {"fingerprint": self.before, "events": self.events}
+        try:
+            atomic_write(self.path, orjson.dumps({"version": VERSION, "runs": runs}))
+        except OSError:
+            pass  # a cache that cannot be written costs the next run its time, nothing else

@@ -1,0 +1,135 @@
+"""A no-op `build` or `status` says again what the last one said, without loading the project,
+and only while not one file it can read has changed (publish/replay.py). Speed is measured in
+`make bench`; these tests hold the promise that a replay never says anything a full run would not."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipeline.publish.replay import RACY_NS, REPLAY, Run
+
+from .conftest import ROOT
+
+BUILD = ("build", "--layout", "letter", "--layout", "web", "-j", "1")
+# The command line as `handouts` runs it; then, into the file named first, whether the
+# configuration's models were imported: a replay imports nothing but the command line.
+CODE = ("import atexit, sys\n"
+        "atexit.register(lambda: open(sys.argv[1], 'w').write(str('pydantic' in sys.modules)))\n"
+        "from pipeline.cli import main\n"
+        "main(sys.argv[2:], prog_name='handouts')\n")
+
+
+class Said:
+    def __init__(self, result: subprocess.CompletedProcess, loaded: bool) -> None:
+        self.code, self.stdout, self.stderr, self.loaded = result.returncode, result.stdout, result.stderr, loaded
+
+    @property
+    def timeless(self) -> str:
+        return re.sub(r" in \d+\.\d s$", " in … s", self.stdout, flags=re.M)
+
+
+def handouts(root: Path, *args: str, columns: int = 100) -> Said:
+    marker = root.parent / "loaded.txt"
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run([sys.executable, "-c", CODE, str(marker), *args, "--project", str(root)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    return Said(result, marker.read_text() == "True")
+
+
+def settle() -> None:
+    """Let the last write age past the window in which a second save could go unseen."""
+    time.sleep(RACY_NS / 1e9 + 0.2)
+
+
+def one_handout(project: Path) -> Path:
+    shutil.rmtree(project / "handouts" / "vertebroplasty")
+    return project
+
+
+def test_a_no_op_build_and_status_say_again_what_they_said_without_loading_the_project(project: Path) -> None:
+    one_handout(project)
+    stray = project / "handouts" / "Old Copy"  # a warning, on stderr, that every build says again
+    stray.mkdir()
+    shutil.copy(ROOT / "handouts" / "fever-children" / "handout.yml", stray)
+    first = handouts(project, *BUILD)
+    assert first.code == 0 and "5 built, 0 skipped" in first.stdout, first.stdout + first.stderr
+    settle()
+    full = handouts(project, *BUILD)  # a no-op read the long way, and kept
+    assert full.loaded and full.code == 0 and "0 built, 5 skipped, 0 failed" in full.stdout
+    assert "is not a valid handout name" in full.stderr
+    said = handouts(project, *BUILD)
+    assert not said.loaded
+    assert (said.code, said.timeless, said.stderr) == (full.code, full.timeless, full.stderr)
+
+    status = handouts(project, "status")
+    again = handouts(project, "status")
+    assert status.loaded and not again.loaded
+    assert (again.code, again.stdout, again.stderr) == (status.code, status.stdout, status.stderr)
+    assert "fever-children" in again.stdout
+
+
+def test_a_change_to_anything_a_run_reads_is_seen(project: Path) -> None:
+    one_handout(project)
+    output = project / "output"
+    handouts(project, *BUILD)
+    settle()
+    assert handouts(project, *BUILD).loaded  # kept
+    assert not handouts(project, *BUILD).loaded
+
+    # The same number of bytes, and the old modification time put back: the change time still moved.
+    source = project / "handouts" / "fever-children" / "en.md"
+    before = source.stat()
+    source.write_text(source.read_text().replace("A fever is common", "A fever is COMMON"))
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert source.stat().st_size == before.st_size
+    edited = handouts(project, *BUILD)
+    assert edited.loaded and "built    en/fever-children.pdf" in edited.stdout
+    assert "A fever is COMMON" in (output / "web" / "fever-children" / "en.html").read_text()
+
+    settle()
+    handouts(project, *BUILD)
+    (output / "fr" / "fever-children.pdf").unlink()  # an output gone
+    rebuilt = handouts(project, *BUILD)
+    assert rebuilt.loaded and "built    fr/fever-children.pdf" in rebuilt.stdout
+    assert (output / "fr" / "fever-children.pdf").is_file()
+
+    settle()
+    handouts(project, *BUILD)
+    # Other arguments, another terminal width: not what was said.
+    french = handouts(project, "build", "--lang", "fr", "--layout", "letter", "-j", "1")
+    assert french.loaded and "0 built, 1 skipped" in french.stdout
+    wide, again = handouts(project, "status", columns=200), handouts(project, "status", columns=200)
+    assert wide.loaded and not again.loaded
+    narrow = handouts(project, "status", columns=60)
+    assert narrow.loaded and narrow.stdout != wide.stdout
+    assert max(map(len, narrow.stdout.splitlines())) <= 60
+
+
+def test_a_failed_run_is_never_said_again(project: Path) -> None:
+    one_handout(project)
+    source = project / "handouts" / "fever-children" / "en.md"
+    source.write_text(source.read_text() + "\n# A second title\n")
+    handouts(project, *BUILD)
+    settle()
+    for _ in range(2):
+        failed = handouts(project, *BUILD)
+        assert failed.loaded and failed.code == 1 and "en.md" in failed.stderr
+    assert not (project / "output" / REPLAY).exists()
+
+
+def test_a_run_that_starts_within_two_seconds_of_a_change_is_not_kept(project: Path) -> None:
+    one_handout(project)
+    root = project
+    (root / "output").mkdir()
+    (root / "handouts" / "fever-children" / "en.md").write_text("just saved\n")
+    run = Run(root, "status", {})
+    assert not run.settled
+    run.echo("something")
+    run.record()
+    assert not (root / "output" / REPLAY).exists()
