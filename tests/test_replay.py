@@ -4,6 +4,7 @@ and only while not one file it can read has changed (publish/replay.py). Speed i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -133,3 +134,36 @@ def test_a_run_that_starts_within_two_seconds_of_a_change_is_not_kept(project: P
     run.echo("something")
     run.record()
     assert not (root / "output" / REPLAY).exists()
+
+
+def test_a_damaged_record_is_not_said(project: Path) -> None:
+    """Whatever output/.replay.json holds (it is a file anyone can edit), a command runs in full
+    rather than print it or fail on it."""
+    one_handout(project)
+    handouts(project, *BUILD)
+    settle()
+    full = handouts(project, *BUILD)
+    record = project / "output" / REPLAY
+    kept = json.loads(record.read_text())
+    for events in ([[True]], [["yes", "text", None]], [[False, 12, None]], "text", [[False, "text", 3]]):
+        for run in kept["runs"].values():
+            run["events"] = events
+        record.write_text(json.dumps(kept))
+        said = handouts(project, *BUILD)
+        assert said.loaded and said.code == 0 and said.timeless == full.timeless, said.stderr
+    record.write_text("{" * 5000)
+    assert handouts(project, *BUILD).code == 0
+
+
+def test_a_project_with_a_link_in_it_is_never_said_again(project: Path) -> None:
+    """What a link points to can change while the link's own stat stays: with one anywhere in the
+    project (here a link to / among the handouts, which the build warns about and passes over),
+    every run is a full one, and the fingerprint does not walk the disk behind it."""
+    one_handout(project)
+    (project / "handouts" / "everything").symlink_to("/")
+    handouts(project, *BUILD)
+    settle()
+    for _ in range(2):
+        full = handouts(project, *BUILD)
+        assert full.loaded and full.code == 0 and "is a symbolic link" in full.stderr
+    assert not (project / "output" / REPLAY).exists()

@@ -39,29 +39,44 @@ _UNREAD = {".lock", ".state.json", REPLAY, "__pycache__"}
 _CODE = Path(__file__).parent.parent
 
 
-def _walk(folder: str, lines: list[str]) -> int:
-    """Add a line per entry under `folder` (links followed for their stat, not walked); the newest
-    modification or change time seen, in ns."""
+# A file read through a link changes without its link's stat moving: where there is one, no run is kept.
+_LINKED = sys.maxsize
+
+
+def _walk(top: str, lines: list[str]) -> int:
+    """Add a line per entry under `top`; the newest modification or change time seen, in ns (or
+    _LINKED). Links are never walked: a link to / in a hostile project costs one line, not a walk
+    of the disk (and a folder a thousand deep, no recursion)."""
+    if os.path.islink(top):
+        lines.append(f"{top}\0link")
+        return _LINKED
     newest = 0
-    try:
-        entries = os.scandir(folder)
-    except OSError:
-        lines.append(f"{folder}\0absent")
-        return newest
-    with entries:
-        for entry in entries:
-            if entry.name in _UNREAD:
-                continue
-            try:
-                info = entry.stat()
-            except OSError:  # a broken link
-                lines.append(f"{entry.path}\0broken")
-                continue
-            lines.append(f"{entry.path}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}"
-                         f"\0{info.st_mode}")
-            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-            if entry.is_dir(follow_symlinks=False):
-                newest = max(newest, _walk(entry.path, lines))
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            lines.append(f"{folder}\0unreadable")
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name in _UNREAD:
+                    continue
+                if entry.is_symlink():
+                    lines.append(f"{entry.path}\0link")
+                    newest = _LINKED
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:  # gone since the listing
+                    lines.append(f"{entry.path}\0gone")
+                    continue
+                lines.append(f"{entry.path}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}"
+                             f"\0{info.st_mode}")
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
     return newest
 
 
@@ -71,9 +86,9 @@ def fingerprint(root: Path) -> tuple[str, int]:
     newest = 0
     config = os.path.join(root, "handouts.yml")
     try:
-        info = os.stat(config)
-        lines.append(f"{config}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}")
-        newest = max(info.st_mtime_ns, info.st_ctime_ns)
+        info = os.lstat(config)
+        lines.append(f"{config}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}\0{info.st_mode}")
+        newest = _LINKED if os.path.islink(config) else max(info.st_mtime_ns, info.st_ctime_ns)
     except OSError:
         lines.append(f"{config}\0absent")
     for folder in ("handouts", "layouts", "fonts", "output"):
@@ -85,6 +100,12 @@ def fingerprint(root: Path) -> tuple[str, int]:
             info = os.stat(entry)
             lines.append(f"{entry}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+
+def _sound(event: Any) -> bool:
+    """[stderr?, text, the time at its end or null], as echo() keeps it."""
+    return (isinstance(event, list) and len(event) == 3 and isinstance(event[0], bool) and isinstance(event[1], str)
+            and (event[2] is None or isinstance(event[2], str)))
 
 
 class Run:
@@ -115,14 +136,14 @@ class Run:
         if not isinstance(record, dict) or record.get("fingerprint") != self.before:
             return False
         events = record.get("events")
-        if not isinstance(events, list):
-            return False
+        if not isinstance(events, list) or not all(_sound(event) for event in events):
+            return False  # damaged: the command runs, and records itself again
         seconds = f"{(time.time_ns() - self.started) / 1e9:.1f} s"
         chunk: list[str] = []
         err = False
         for event in events:
             stream, text, timed = event
-            if timed and text.endswith(timed):  # the run's own time, not the recorded one's
+            if timed is not None and text.endswith(timed):  # the run's own time, not the recorded one's
                 text = text[: -len(timed)] + seconds
             if stream != err and chunk:
                 click.echo("\n".join(chunk), err=err)
@@ -141,8 +162,9 @@ class Run:
 
     def record(self) -> None:
         """Keep what this run printed, if it ran on settled files and changed none of them."""
-        if not self.settled or fingerprint(self.path.parent.parent)[0] != self.before:
-            return
+        output = self.path.parent
+        if not self.settled or not output.is_dir() or output.is_symlink() or fingerprint(output.parent)[0] != self.before:
+            return  # (a status before any build does not make output/)
         runs = {key: run for key, run in self._records().items()
                 if isinstance(run, dict) and run.get("fingerprint") == self.before}  # the others are out of date
         runs[self.key] = {"fingerprint": self.before, "events": self.events}
