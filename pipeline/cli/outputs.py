@@ -153,7 +153,8 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         run.echo(line, timed=summary.seconds_text if line == summary.counts else None)
     if summary.failed or errors:
         raise SystemExit(1)
-    run.record()  # kept only if this build changed nothing: the next one may then say it again
+    if not (summary.count("built") or summary.pruned or summary.site):
+        run.record()  # a build that changed nothing: the next one may say it again
 
 
 @main.group()

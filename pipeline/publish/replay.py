@@ -4,15 +4,15 @@ A no-op `build` or `status` of a thousand handouts spends most of its half secon
 pipeline, reading the manifest and the build state, and deriving again what it printed last
 time. Like make and ninja, this decides that nothing changed from a stat of every file the
 command can read: handouts.yml, handouts/, layouts/, fonts/ and output/, our code, and the
-folders packages are installed in. When each is as a successful run left it, and the command's
+folders packages are installed in. When each is as a successful run found it, and the command's
 arguments, the day (reviews fall due), the terminal and the interpreter are the same, that run's
 output is printed again and nothing else is loaded.
 
-A run is recorded only if it changed none of those files (their stats after it are those
-before it) and none had changed in the two seconds before it began: a second save within the
-file system's clock tick could keep a file's time and size. Change times (ctime) are part of the
-stat, so even a write that puts the old modification time back is seen. The record is a cache
-in output/: missing, damaged or from elsewhere, the command simply runs.
+A run is recorded under the stats it began with, and only if no file had changed in the two
+seconds before it began: a second save within the file system's clock tick could keep a file's
+time and size. Change times (ctime) are part of the stat, so even a write that puts the old
+modification time back is seen. The record is a cache in output/: missing, damaged or from
+elsewhere, the command simply runs.
 """
 
 from __future__ import annotations
@@ -161,9 +161,11 @@ class Run:
         self.events.append([err, text, timed])
 
     def record(self) -> None:
-        """Keep what this run printed, if it ran on settled files and changed none of them."""
+        """Keep what this run printed, under the stats it began with, if they were settled. Any
+        change since, the run's own writes included, has moved a stat: such a record is never
+        said (so no second walk is needed to know whether the run changed anything)."""
         output = self.path.parent
-        if not self.settled or not output.is_dir() or output.is_symlink() or fingerprint(output.parent)[0] != self.before:
+        if not self.settled or not output.is_dir() or output.is_symlink():
             return  # (a status before any build does not make output/)
         runs = {key: run for key, run in self._records().items()
                 if isinstance(run, dict) and run.get("fingerprint") == self.before}  # the others are out of date
