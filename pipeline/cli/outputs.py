@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import Stopped
 from ..publish.replay import Run
-from .group import ALL, _known, _print_problems, _project, _root, main, project_option
+from .building import build_printing
+from .group import ALL, _known, _project, _root, main, project_option
 
 if TYPE_CHECKING:
     from ..project.config import Project
@@ -30,50 +28,6 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     if not 1 <= index <= count:
         raise click.BadParameter(f"K must be between 1 and N, not {index} of {count}")
     return index, count
-
-
-class _Printer:
-    """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs)."""
-
-    def __init__(self, echo: Any = click.echo) -> None:
-        self.bar = None
-        self.terminal = sys.stdout.isatty()
-        self.echo = echo
-
-    def start(self, total: int) -> None:
-        if self.terminal and total > 1:
-            self.bar = click.progressbar(length=total, label="Building", show_pos=True)
-            self.bar.__enter__()
-
-    def done(self, outcome) -> None:
-        target = outcome.target
-        if outcome.status == "failed":
-            self._line(click.style(f"failed   {target.path}: {outcome.message}", fg="red"), err=True)
-        elif outcome.status == "built":
-            from ..publish.budget import describe
-
-            entry = outcome.entry or {}
-            what = f"{describe(entry)}; " if "pages" in entry else ""  # an HTML edition has no pages
-            self._line(f"built    {target.path}  ({what}{entry.get('bytes', 0) / 1024:.0f} KB, "
-                       f"{outcome.seconds * 1000:.0f} ms{', stale translation' if entry.get('translation') == 'stale' else ''})")
-        elif not self.terminal:
-            self._line(f"skipped  {target.path}  (up to date)")
-        if self.bar is not None and outcome.status != "skipped":
-            self.bar.update(1)
-
-    def waiting(self, lock: Path) -> None:
-        self._line(f"waiting  for another build in {lock.parent} to finish (it holds {lock.name})", err=True)
-
-    def _line(self, text: str, err: bool = False) -> None:
-        if self.bar is not None:
-            # Above the bar, which redraws itself on the next update.
-            click.echo("\r\033[K", nl=False)
-        self.echo(text, err=err)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 @main.command()
@@ -110,12 +64,13 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
     Exit status: 0 when everything built or was up to date, 1 otherwise.
     """
     # A no-op build says again what the last one said, when not a file it can read has changed.
-    run = Run(_root(project_path), "build", {"slugs": slugs, "langs": langs, "layouts": layouts, "prune": prune,
-                                             "shard": shard, "strict": strict})
+    root = _root(project_path)
+    params = {"slugs": slugs, "langs": langs, "layouts": layouts, "prune": prune, "shard": shard, "strict": strict}
+    run = Run(root, "build", params)
     if not force and run.replay():
         return
     from ..project.layouts import available
-    from ..publish.build import WEB, build as run_build
+    from ..publish.build import WEB
 
     project = _project(project_path)
     known = _known(project, slugs)
@@ -130,31 +85,21 @@ def build(slugs: tuple[str, ...], langs: tuple[str, ...], layouts: tuple[str, ..
         if name not in (*available(project.layouts_dir), WEB):
             raise click.BadParameter(f'there is no layout "{name}" (see \'handouts layouts\'; "web" is the '
                                      "HTML edition)", param_hint="--layout")
-    printer = _Printer(run.echo)
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise Stopped(143)
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        summary = run_build(project, list(slugs) or known, list(langs) or list(project.config.languages), names,
-                            jobs=jobs or os.cpu_count() or 1, force=force, progress=printer, shard=shard,
-                            prune=prune, strict=strict)
-    except KeyboardInterrupt as stop:
-        printer.close()
-        click.echo("stopped: the PDFs published so far are recorded in output/manifest.json; "
-                   "build again to finish", err=True)
-        sys.exit(stop.code if isinstance(stop, Stopped) else 130)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        printer.close()
-    errors, _ = _print_problems(summary.problems, strict, echo=run.echo)
-    for line in summary.lines():
-        run.echo(line, timed=summary.seconds_text if line == summary.counts else None)
-    if summary.failed or errors:
+    arguments = {"slugs": list(slugs) or known, "langs": list(langs) or list(project.config.languages),
+                 "layouts": names, "jobs": jobs or os.cpu_count() or 1, "shard": shard, "prune": prune, "strict": strict}
+    summary = build_printing(run, project, arguments, force)
+    if summary is None:
         raise SystemExit(1)
     if not (summary.count("built") or summary.pruned or summary.site):
         run.record()  # a build that changed nothing: the next one may say it again
+        return
+    # What the next build will say if nothing changes, worked out now (its outputs are ours, just
+    # written): the build after a build is then said at once too.
+    after = Run(root, "build", params, quiet=True, ours=True)
+    if after.settled:
+        foreseen = build_printing(after, project, arguments)
+        if foreseen is not None and not (foreseen.count("built") or foreseen.pruned or foreseen.site):
+            after.record()
 
 
 @main.group()

@@ -11,8 +11,10 @@ output is printed again and nothing else is loaded.
 A run is recorded under the stats it began with, and only if no file had changed in the two
 seconds before it began: a second save within the file system's clock tick could keep a file's
 time and size. Change times (ctime) are part of the stat, so even a write that puts the old
-modification time back is seen. The record is a cache in output/: missing, damaged or from
-elsewhere, the command simply runs.
+modification time back is seen. A build that wrote something works out at once, quietly, what
+the next build will say if nothing changes, and records that under the stats it leaves (its own
+outputs need not settle: it knows what it wrote), so the build after a build is said at once too.
+The record is a cache in output/: missing, damaged or from elsewhere, the command simply runs.
 """
 
 from __future__ import annotations
@@ -80,8 +82,9 @@ def _walk(top: str, lines: list[str]) -> int:
     return newest
 
 
-def fingerprint(root: Path) -> tuple[str, int]:
-    """A digest of the stat of every file a command can read, and the newest time among them."""
+def fingerprint(root: Path) -> tuple[str, int, int]:
+    """A digest of the stat of every file a command can read; the newest time among the sources
+    (all but output/), and among output/'s files."""
     lines: list[str] = []
     newest = 0
     config = os.path.join(root, "handouts.yml")
@@ -91,15 +94,16 @@ def fingerprint(root: Path) -> tuple[str, int]:
         newest = _LINKED if os.path.islink(config) else max(info.st_mtime_ns, info.st_ctime_ns)
     except OSError:
         lines.append(f"{config}\0absent")
-    for folder in ("handouts", "layouts", "fonts", "output"):
+    for folder in ("handouts", "layouts", "fonts"):
         newest = max(newest, _walk(os.path.join(root, folder), lines))
     newest = max(newest, _walk(os.fspath(_CODE), lines))
+    outputs = _walk(os.path.join(root, "output"), lines)
     # pip adds and removes folders in site-packages: its time changes when a package is installed.
     for entry in sys.path:
         if entry and os.path.isdir(entry):
             info = os.stat(entry)
             lines.append(f"{entry}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
-    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest(), newest
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest(), newest, outputs
 
 
 def _sound(event: Any) -> bool:
@@ -111,14 +115,20 @@ def _sound(event: Any) -> bool:
 class Run:
     """One run of a command: said again from its record, or run, with what it prints kept."""
 
-    def __init__(self, root: Path, command: str, params: dict[str, Any], **context: Any) -> None:
+    def __init__(self, root: Path, command: str, params: dict[str, Any], quiet: bool = False, ours: bool = False,
+                 **context: Any) -> None:
+        """`quiet`: keep what the run prints without printing it (a run worked out for the next
+        command); `ours`: output/ was just written by this process, which knows what it wrote, so
+        only the sources need to have settled."""
         self.path = root / "output" / REPLAY
+        self.quiet = quiet
         key = {"command": command, "params": params, "root": os.fspath(root), "day": clock.today().isoformat(),
                "python": [sys.executable, sys.version], "tty": [sys.stdout.isatty(), sys.stderr.isatty()], **context}
         self.key = json.dumps(key, sort_keys=True, default=str)
         self.started = time.time_ns()
-        self.before, newest = fingerprint(root)
-        self.settled = newest < self.started - RACY_NS
+        self.before, newest, outputs = fingerprint(root)
+        self.settled = newest < self.started - RACY_NS and (outputs < self.started - RACY_NS or
+                                                            (ours and outputs != _LINKED))
         self.events: list[list[Any]] = []
 
     def _records(self) -> dict[str, Any]:
@@ -157,7 +167,8 @@ class Run:
     def echo(self, text: str, err: bool = False, timed: str | None = None) -> None:
         """Print a line (several, joined by newlines) and keep it; `timed`: the line ends with the
         run's time, written so, which a replay replaces with its own."""
-        click.echo(text, err=err)
+        if not self.quiet:
+            click.echo(text, err=err)
         self.events.append([err, text, timed])
 
     def record(self) -> None:
