@@ -220,6 +220,23 @@ def test_long_table_is_one_table_with_its_header_read_once(tmp_path: Path) -> No
     assert [node[0] for node in plain[2:]].count("Table") >= 3
 
 
+def test_long_table_with_row_headers_keeps_each_row_s_own_header(tmp_path: Path) -> None:
+    """Over three pages, each dose cell is read with its column's header (the first page's: the
+    repeated ones are artifacts) and its own row's header, drawn on its own page and kept."""
+    project = load_project(ROOT)
+    rows = "".join(f'<tr><th scope="row">Child {i}</th><td>{i} mg</td></tr>' for i in range(120))
+    # As our Markdown writes a table with row headers: an empty corner (README, "Tables").
+    body = f'<table><thead><tr><th scope="col"></th><th scope="col">Dose</th></tr></thead><tbody>{rows}</tbody></table>'
+    ours = Renderer(project).render(_html("rows", body), load_layout(project.layouts_dir, "letter"),
+                                    project.handouts_dir, Path("rows"), b"0" * 16)
+    assert len(pypdf.PdfReader(io.BytesIO(ours)).pages) >= 3
+    heads, cells = table_headers(ours)
+    dose, children = heads[0], heads[1:]  # the empty corner heads nothing: it is no TH
+    assert len(set(children)) == len(children) == 120 and dose not in children
+    assert [sorted(cell) for cell in cells if cell] == [sorted([dose, child]) for child in children]
+    assert verify_pdf(ours, Expect("rows", "en"), ROOT / "fonts").findings == []
+
+
 def test_repairs_refuse_another_weasyprint_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The hooks rely on WeasyPrint 70.0's internals: with any other version nothing is rendered,
     and the build says why in one line per PDF (no traceback)."""
