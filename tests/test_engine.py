@@ -67,7 +67,8 @@ def test_incremental_rebuild_touches_only_what_changed(project: Path) -> None:
 
 def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner) -> None:
     assert cli.invoke(main, ["build", "--project", str(project), "--layout", "letter", "--layout", "large-print",
-                             "--lang", "en", "-j", "1"]).exit_code == 0
+                             "--layout", "web", "--lang", "en", "-j", "1"]).exit_code == 0
+    assert (project / "output" / "web" / "fever-children" / "thermometer.svg").is_file()
     import shutil
 
     shutil.rmtree(project / "handouts" / "fever-children")
@@ -79,6 +80,8 @@ def test_prune_removes_outputs_of_deleted_handouts(project: Path, cli: CliRunner
     assert "pruned   en/fever-children.large-print.pdf" in result.output  # every layout, built now or not
     assert not list((project / "output").rglob("fever-children*.pdf"))
     assert not (project / "output" / "web" / "fever-children").exists()  # its web pages and their images
+    assert "pruned   web/fever-children/en.html" in result.output
+    assert (project / "output" / "web" / "site.css").is_file()  # the site's shared files are no handout's
     manifest = json.loads((project / "output" / "manifest.json").read_text())
     kept = ["en/vertebroplasty.large-print.pdf", "en/vertebroplasty.pdf"]
     pdfs = sorted(path for path, entry in manifest["outputs"].items() if entry["kind"] == "pdf")

@@ -124,11 +124,6 @@ def _order(first: set[tuple[str, str]]):
     return key
 
 
-def _translation(entry: dict[str, Any], record: dict[str, Any]) -> str:
-    versions = record.get("versions", {})
-    return "stale" if any(versions.get(lang, {}).get("stale") for lang in entry.get("languages", [])) else "current"
-
-
 def _remove(output: Path, entry: dict[str, Any]) -> None:
     """Delete an output and the files it brought along, and the folders that leaves empty."""
     inside = Inside(output)
@@ -195,9 +190,6 @@ def build(project: Project, slugs: list[str], langs: list[str], layouts: list[st
                 previous = entries.get(target.path)
                 if (not force and previous and previous.get("input_digest") == digest
                         and _intact(output, previous, state.files)):
-                    if target.kind != SITE and previous.get("translation") != _translation(previous, catalog.record(target.slug)):
-                        previous["translation"] = _translation(previous, catalog.record(target.slug))
-                        changed = True
                     outcomes.append(Outcome(target, "skipped", entry=previous))
                     # What the build that made it found, said again (the source is read only then).
                     if target.kind == PDF and not loaded[target.layout].imposes and flagged(project, previous):
