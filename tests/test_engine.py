@@ -252,3 +252,22 @@ def test_a_rebuild_with_nothing_changed_parses_no_markdown(tmp_path: Path, monke
     en.write_text(en.read_text(encoding="utf-8").replace("Wash your hands often", "Wash your hands"),
                   encoding="utf-8")
     assert build(project, ["sample"], ["en", "fr"], ["letter"]).count("built") >= 1 and parsed
+
+
+def test_the_web_edition_s_manifest_entries_say_what_was_published(project: Path) -> None:
+    """A page's entry names its title, the pictures it brought (with their digests) and its input
+    digest, so a no-op build skips it; the site's entry its stylesheet's size and its fonts."""
+    config = load_project(project)
+    build(config, ["fever-children"], ["en"], ["web"])
+    output = project / "output"
+    entries = json.loads((output / "manifest.json").read_text())["outputs"]
+    page = entries["web/fever-children/en.html"]
+    assert page["title"] == "Fever in babies and children"
+    picture = "web/fever-children/thermometer.svg"
+    assert page["files"] == {picture: hashlib.sha256((output / picture).read_bytes()).hexdigest()}
+    site = entries["web/site.css"]
+    assert site["bytes"] == (output / "web" / "site.css").stat().st_size
+    assert site["files"] and all(hashlib.sha256((output / name).read_bytes()).hexdigest() == digest
+                                 for name, digest in site["files"].items())
+    again = build(config, ["fever-children"], ["en"], ["web"])
+    assert (again.count("built"), again.count("skipped")) == (0, 2)
