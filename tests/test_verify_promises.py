@@ -229,3 +229,12 @@ def test_verify_fails_a_pdf_made_to_have_each_defect(sample: Sample, project_roo
     assert verify_pdf(sample.pdf, sample.expect, project_root / "fonts", "good.pdf").findings == []
     report = verify_pdf(_edited(sample.pdf, edit), sample.expect, project_root / "fonts", "broken.pdf")
     assert not report.ok and any(finding in line for line in report.findings), report.findings
+    # `verify --json` says of each finding whether PDF/UA-1 requires it (and where) or we do.
+    levels = report.to_dict()["levels"]
+    assert len(levels) == len(report.findings) and all(
+        level == "house rule" or level.startswith("PDF/UA-1 ") for level in levels), levels
+
+
+def test_a_file_that_cannot_be_read_fails_citing_pdf_ua_7_1(project_root: Path) -> None:
+    report = verify_pdf(b"%PDF-1.7\nnot really", None, project_root / "fonts", "cut.pdf").to_dict()
+    assert not report["ok"] and report["findings"] and report["levels"] == ["PDF/UA-1 7.1"] * len(report["findings"])
