@@ -172,3 +172,18 @@ def test_a_project_with_a_link_in_it_is_never_said_again(project: Path) -> None:
         full = handouts(project, *BUILD)
         assert full.loaded and full.code == 0 and "is a symbolic link" in full.stderr
     assert not (project / "output" / REPLAY).exists()
+
+
+def test_a_build_worked_out_quietly_builds_nothing(project: Path) -> None:
+    """The quiet build that works out what the next one will say stops, having built nothing,
+    when it finds something to build (a source saved during the build it follows)."""
+    from pipeline.cli.building import build_printing
+    from pipeline.project.config import load_project
+
+    one_handout(project)
+    config = load_project(project)
+    arguments = {"slugs": ["fever-children"], "langs": ["en"], "layouts": ["letter"], "jobs": 1, "shard": None,
+                 "prune": False, "strict": False}
+    quiet = Run(project, "build", {}, quiet=True, ours=True)
+    assert build_printing(quiet, config, arguments) is None
+    assert not list((project / "output").rglob("*.pdf")) and quiet.events == []

@@ -18,15 +18,23 @@ if TYPE_CHECKING:
     from ..project.config import Project
 
 
-class Printer:
-    """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs)."""
+class _Unforeseen(Exception):
+    """A build worked out quietly (what the next one will say) found something to build."""
 
-    def __init__(self, echo: Any = click.echo) -> None:
+
+class Printer:
+    """Build progress for people: a bar on a terminal, one line per file otherwise (CI logs).
+    `foreseeing`: the build is one worked out quietly, which must build nothing."""
+
+    def __init__(self, echo: Any = click.echo, foreseeing: bool = False) -> None:
         self.bar = None
         self.terminal = sys.stdout.isatty()
         self.echo = echo
+        self.foreseeing = foreseeing
 
     def start(self, total: int) -> None:
+        if self.foreseeing and total:
+            raise _Unforeseen  # a source changed during the build: the next build will say so itself
         if self.terminal and total > 1:
             self.bar = click.progressbar(length=total, label="Building", show_pos=True)
             self.bar.__enter__()
@@ -65,10 +73,10 @@ class Printer:
 
 def build_printing(run: Run, project: Project, arguments: dict[str, Any], force: bool = False) -> Any:
     """Build, printing through `run` what is built, skipped and found; the summary, or None when
-    something failed."""
+    something failed (or, for a quiet run, would have been built)."""
     from ..publish.build import build as run_build
 
-    printer = Printer(run.echo)
+    printer = Printer(run.echo, foreseeing=run.quiet)
 
     def terminate(signum: int, frame: Any) -> None:
         raise Stopped(143)
@@ -76,6 +84,8 @@ def build_printing(run: Run, project: Project, arguments: dict[str, Any], force:
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         summary = run_build(project, force=force, progress=printer, **arguments)
+    except _Unforeseen:
+        return None
     except KeyboardInterrupt as stop:
         printer.close()
         click.echo("stopped: the PDFs published so far are recorded in output/manifest.json; "
