@@ -258,9 +258,14 @@ def test_the_web_edition_s_manifest_entries_say_what_was_published(project: Path
     """A page's entry names its title, the pictures it brought (with their digests) and its input
     digest, so a no-op build skips it; the site's entry its stylesheet's size and its fonts."""
     config = load_project(project)
-    build(config, ["fever-children"], ["en"], ["web"])
+    build(config, ["fever-children"], ["en"], ["web", "letter"])
     output = project / "output"
     entries = json.loads((output / "manifest.json").read_text())["outputs"]
+    pdf = entries["en/fever-children.pdf"]  # what the library site, status and the print table read
+    assert (pdf["number"], pdf["title"], pdf["revised"], pdf["languages"]) == (
+        "61420", "Fever in babies and children", "2024-05-20", ["en"])
+    assert pdf["bytes"] == (output / "en" / "fever-children.pdf").stat().st_size
+    assert [review["date"] for review in pdf["reviews"]] == ["2024-06-01"]
     page = entries["web/fever-children/en.html"]
     assert page["title"] == "Fever in babies and children"
     picture = "web/fever-children/thermometer.svg"
@@ -269,5 +274,5 @@ def test_the_web_edition_s_manifest_entries_say_what_was_published(project: Path
     assert site["bytes"] == (output / "web" / "site.css").stat().st_size
     assert site["files"] and all(hashlib.sha256((output / name).read_bytes()).hexdigest() == digest
                                  for name, digest in site["files"].items())
-    again = build(config, ["fever-children"], ["en"], ["web"])
-    assert (again.count("built"), again.count("skipped")) == (0, 2)
+    again = build(config, ["fever-children"], ["en"], ["web", "letter"])
+    assert (again.count("built"), again.count("skipped")) == (0, 3)
