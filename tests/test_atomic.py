@@ -254,3 +254,14 @@ def test_two_workers_publishing_one_picture_at_once_both_succeed(tmp_path: Path,
     assert picture.read_bytes() == b"<svg/> after"
     settle_previous(tmp_path, {})  # recorded: the kept version goes
     assert [p.name for p in picture.parent.iterdir()] == ["figure.svg"]
+
+
+def test_the_manifest_is_written_for_people_to_read_and_diff(tmp_path: Path) -> None:
+    """Indented, sorted, its version first, and French as French (not \\u escapes): reviewers read
+    manifest changes in a diff."""
+    from pipeline.publish.manifest import write_manifest
+
+    write_manifest(tmp_path / "manifest.json", {"fr/b.pdf": {"title": "Fièvre"}, "en/a.pdf": {"title": "Fever"}})
+    assert (tmp_path / "manifest.json").read_text(encoding="utf-8") == (
+        '{\n  "version": 1,\n  "outputs": {\n    "en/a.pdf": {\n      "title": "Fever"\n    },\n'
+        '    "fr/b.pdf": {\n      "title": "Fièvre"\n    }\n  }\n}\n')

@@ -94,7 +94,8 @@ def test_build_summary_shows_stale_missing_and_overdue(tmp_path: Path, monkeypat
     meta.write_text(meta.read_text().replace("  date: 2022-06-01", "  date: 2025-06-01"))
     (root / "handouts" / "second" / "en.md").write_text(
         (root / "handouts" / "second" / "en.md").read_text().replace("revised: 2025-03-01", "revised: 2024-05-20"))
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--jobs", "1", "--layout", "letter"])
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--jobs", "1", "--layout", "letter",
+                                       "--layout", "a4"])
     assert result.exit_code == 0, result.output
     overdue = "'review.date': review overdue since 2025-06-01 (review the handout, then update review.date)"
     assert problem_lines(result.stderr) == [
@@ -103,8 +104,8 @@ def test_build_summary_shows_stale_missing_and_overdue(tmp_path: Path, monkeypat
         "warning: handouts/second/fr.md: the French version is missing "
         "(write it, or say why under 'missing: {fr: ...}' in handouts/second/handout.yml)",
     ]
-    assert "3 built, 0 skipped, 0 failed" in result.stdout
-    assert "stale translations: fr/sample.pdf" in result.stdout
+    assert "6 built, 0 skipped, 0 failed" in result.stdout
+    assert "stale translations: fr/sample.a4.pdf, fr/sample.pdf\n" in result.stdout
     assert "missing translations: handouts/second/fr.md" in result.stdout
     assert "overdue reviews: sample\n" in result.stdout
     manifest = json.loads((root / "output" / "manifest.json").read_text())
