@@ -276,3 +276,21 @@ def test_the_web_edition_s_manifest_entries_say_what_was_published(project: Path
                                  for name, digest in site["files"].items())
     again = build(config, ["fever-children"], ["en"], ["web", "letter"])
     assert (again.count("built"), again.count("skipped")) == (0, 3)
+
+
+def test_the_edited_handout_s_language_is_built_first(project: Path) -> None:
+    """What a saved file affects is built first (serve and watch pass it): its web page, then its
+    default-layout PDF; then every web page, every default-layout PDF, and the rest."""
+    config = load_project(project)
+
+    def order(first: set[tuple[str, str]]) -> list[str]:
+        summary = build(config, ["fever-children"], ["en", "fr"], ["letter", "large-print", "web"], jobs=1, force=True,
+                        first=first)
+        return [o.target.path for o in summary.outcomes if o.status == "built"]
+
+    assert order({("fever-children", "fr")}) == [
+        "web/fever-children/fr.html", "fr/fever-children.pdf", "fr/fever-children.large-print.pdf",
+        "web/fever-children/en.html", "en/fever-children.pdf", "en/fever-children.large-print.pdf", "web/site.css"]
+    assert order(set()) == [
+        "web/fever-children/en.html", "web/fever-children/fr.html", "en/fever-children.pdf", "fr/fever-children.pdf",
+        "en/fever-children.large-print.pdf", "fr/fever-children.large-print.pdf", "web/site.css"]
