@@ -265,3 +265,41 @@ def test_the_manifest_is_written_for_people_to_read_and_diff(tmp_path: Path) -> 
     assert (tmp_path / "manifest.json").read_text(encoding="utf-8") == (
         '{\n  "version": 1,\n  "outputs": {\n    "en/a.pdf": {\n      "title": "Fever"\n    },\n'
         '    "fr/b.pdf": {\n      "title": "Fièvre"\n    }\n  }\n}\n')
+
+
+def test_a_file_is_written_beside_itself_under_a_hidden_temporary_name(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a file is written, its bytes go to a hidden .NAME.….tmp in its own folder (a rename
+    within one file system; a killed writer's leftover is found and removed by the next build)."""
+    from pipeline.publish import manifest
+
+    target = tmp_path / "en" / "sample.pdf"
+    seen: list[list[str]] = []
+    fsync = os.fsync
+
+    def look(fd: int) -> None:
+        seen.append(sorted(p.name for p in target.parent.iterdir()))
+        fsync(fd)
+
+    monkeypatch.setattr(manifest.os, "fsync", look)
+    manifest.atomic_write(target, b"%PDF")
+    ((name,),) = seen
+    assert name.startswith(".sample.pdf.") and name.endswith(".tmp")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["sample.pdf"]
+
+
+def test_a_stopped_build_s_leftovers_are_settled_against_the_manifest(tmp_path: Path) -> None:
+    """What a build killed between publishing and recording leaves: a writer's temporary file is
+    removed, and a page's picture the manifest still lists at its old bytes gets them back."""
+    from pipeline.publish.manifest import publish, settle_previous
+
+    picture = tmp_path / "web" / "topic" / "figure.svg"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(b"<svg/> old")
+    entries = {"web/topic/en.html": {"path": "web/topic/en.html", "sha256": "0" * 64,
+                                     "files": {"web/topic/figure.svg": hashlib.sha256(b"<svg/> old").hexdigest()}}}
+    publish(picture, b"<svg/> new")  # never recorded
+    (picture.parent / ".en.html.k3j2.tmp").write_bytes(b"<html")  # a writer killed mid-write
+    settle_previous(tmp_path, entries)
+    assert picture.read_bytes() == b"<svg/> old"
+    assert sorted(p.name for p in picture.parent.iterdir()) == ["figure.svg"]
