@@ -45,7 +45,7 @@ tests/browser/node_modules: tests/browser/package.json tests/browser/package-loc
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
-# Mutation testing (not in CI: about an hour on 2 cores; see docs/testing.md). mutmut works in
+# Mutation testing (not in CI: about two hours on 2 cores; see docs/testing.md). mutmut works in
 # mutants/, a copy; its settings are [tool.mutmut] in pyproject.toml. `make mutation ONLY='pipeline.verify*'`
 # runs the mutants of one area again.
 mutation: setup
