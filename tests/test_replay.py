@@ -48,6 +48,15 @@ def settle() -> None:
     time.sleep(RACY_NS / 1e9 + 0.2)
 
 
+def full_runs_only(project: Path) -> list[Said]:
+    """Build, let the sources settle, build twice more: both worked out in full, and none kept."""
+    handouts(project, *BUILD)
+    settle()
+    runs = [handouts(project, *BUILD) for _ in range(2)]
+    assert all(run.loaded for run in runs) and not (project / "output" / REPLAY).exists()
+    return runs
+
+
 def one_handout(project: Path) -> Path:
     shutil.rmtree(project / "handouts" / "vertebroplasty")
     return project
@@ -121,24 +130,19 @@ def test_a_failed_run_is_never_said_again(project: Path) -> None:
     one_handout(project)
     source = project / "handouts" / "fever-children" / "en.md"
     source.write_text(source.read_text() + "\n# A second title\n")
-    handouts(project, *BUILD)
-    settle()
-    for _ in range(2):
-        failed = handouts(project, *BUILD)
-        assert failed.loaded and failed.code == 1 and "en.md" in failed.stderr
-    assert not (project / "output" / REPLAY).exists()
+    for failed in full_runs_only(project):
+        assert failed.code == 1 and "en.md" in failed.stderr
 
 
 def test_a_run_that_starts_within_two_seconds_of_a_change_is_not_kept(project: Path) -> None:
     one_handout(project)
-    root = project
-    (root / "output").mkdir()
-    (root / "handouts" / "fever-children" / "en.md").write_text("just saved\n")
-    run = Run(root, "status", {})
+    (project / "output").mkdir()
+    (project / "handouts" / "fever-children" / "en.md").write_text("just saved\n")
+    run = Run(project, "status", {})
     assert not run.settled
     run.echo("something")
     run.record()
-    assert not (root / "output" / REPLAY).exists()
+    assert not (project / "output" / REPLAY).exists()
 
 
 def test_a_damaged_record_is_not_said(project: Path) -> None:
@@ -166,12 +170,8 @@ def test_a_project_with_a_link_in_it_is_never_said_again(project: Path) -> None:
     every run is a full one, and the fingerprint does not walk the disk behind it."""
     one_handout(project)
     (project / "handouts" / "everything").symlink_to("/")
-    handouts(project, *BUILD)
-    settle()
-    for _ in range(2):
-        full = handouts(project, *BUILD)
-        assert full.loaded and full.code == 0 and "is a symbolic link" in full.stderr
-    assert not (project / "output" / REPLAY).exists()
+    for full in full_runs_only(project):
+        assert full.code == 0 and "is a symbolic link" in full.stderr
 
 
 def test_a_build_worked_out_quietly_builds_nothing(project: Path) -> None:

@@ -3,9 +3,9 @@
 Stat first, hash only what changed, as build tools do: a file whose size, inode, modification and
 change times are those recorded keeps its recorded SHA-256 and is not read (the change time, as
 git's index keeps it: a copy that puts the old modification time back on a file of the same size
-still moves it). A source changed less than
-two seconds before it was hashed is not recorded (a second save within the clock's resolution
-could keep the same time and size), so it is read again next time. Outputs are recorded when
+still moves it). A source changed less than two seconds before it was hashed is not recorded (a
+second save within the clock's resolution could keep the same time and size), so it is read
+again next time. Outputs are recorded when
 written. The state is a cache: missing, damaged or from elsewhere, it only costs reading again.
 """
 
