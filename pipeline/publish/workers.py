@@ -52,7 +52,6 @@ def _worker_init(root: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminated)  # stopped by the build: clean up the file being written
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
-    _state.clear()
     _state["parent"] = parent
     _state["project"] = load_project(Path(root))
     _state["config"] = _config_stamp(Path(root))
