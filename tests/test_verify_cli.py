@@ -63,3 +63,19 @@ def test_verify_checks_the_pdfua_outputs_and_reports_unreadable_files(project: P
     result = cli.invoke(main, ["verify", str(junk), "--project", str(project)])
     assert result.exit_code == 1
     assert "not a readable PDF" in result.output and "Traceback" not in result.output
+
+
+def test_verify_a_pdf_whose_handout_is_gone_or_broken(built: Path, cli: CliRunner, tmp_path: Path) -> None:
+    """Its source checks cannot run: the PDF/UA checks still do, and the skip is said, not a crash."""
+    project = tmp_path / "p"
+    shutil.copytree(built.parent, project)
+    (project / "handouts" / "fever-children" / "handout.yml").write_text("number: [\n", encoding="utf-8")
+    shutil.rmtree(project / "handouts" / "vertebroplasty")
+    result = cli.invoke(main, ["verify", "--project", str(project)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert result.output.count("pass  ") == 4
+    for slug in ("fever-children", "vertebroplasty"):
+        assert result.output.count(f"· not checked against its source: handouts/{slug}/ cannot be read now "
+                                   f"(see 'handouts check {slug}')") == 2
+    assert "Not built here" not in result.output

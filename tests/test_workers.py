@@ -6,6 +6,7 @@ mutation testing can see it (a mutant cannot reach a worker process started by t
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -16,7 +17,7 @@ import pytest
 
 from pipeline.project.config import load_project
 from pipeline.publish import workers
-from pipeline.publish.plan import Target
+from pipeline.publish.plan import HTML, Target
 
 from .good_project import SLUG, good_project
 
@@ -134,3 +135,20 @@ def test_sigterm_between_targets_exits_at_once_and_during_one_unwinds(tmp_path: 
         workers.make_target(Target(SLUG, "en", "letter", "letter"), "0" * 64)
     assert exited.value.code == 143
     assert not workers._state["busy"]
+
+
+def test_a_source_that_turns_unreadable_after_the_build_checked_it_fails_alone(tmp_path: Path,
+                                                                               fresh_state: None) -> None:
+    """A worker reads the source again: saved between the build's check and its render, it fails
+    there with the check's located error, and nothing is published."""
+    root = good_project(tmp_path)
+    source = root / "handouts" / SLUG / "en.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nDrink water.\n" * 2_100, encoding="utf-8")
+    targets = [Target(SLUG, "en", "letter", "letter"), Target(SLUG, "en", "", "letter", kind=HTML)]
+    outcomes = list(workers.run(load_project(root), [(target, "0" * 64) for target in targets], None))
+    assert [outcome.status for outcome in outcomes] == ["failed", "failed"]
+    for outcome in outcomes:
+        assert re.fullmatch(r"handouts/sample/en\.md:\d+:1: has 2,1\d\d paragraphs, list items, rows and headings, "
+                            r"over the limit of 2,000 for one handout \(split it into several handouts\)",
+                            outcome.message), outcome.message
+    assert not (root / "output").exists()

@@ -69,7 +69,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "ok": self.ok, "pages": self.pages, "validator": self.validator,
-                "findings": self.findings, "levels": [self.levels.get(f, "") for f in self.findings],
+                "findings": self.findings, "levels": [self.levels[f] for f in self.findings],
                 "advice": self.advice, "skipped": self.skipped}
 
 
