@@ -45,12 +45,13 @@ tests/browser/node_modules: tests/browser/package.json tests/browser/package-loc
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
-# Mutation testing (not in CI: about two hours on 2 cores; see docs/testing.md). mutmut works in
-# mutants/, a copy; its settings are [tool.mutmut] in pyproject.toml. `make mutation ONLY='pipeline.verify*'`
-# runs the mutants of one area again.
+# Mutation testing (not in CI: hours on 2 cores; see docs/testing.md). mutmut works in mutants/, a
+# copy, and keeps each verdict there: a stopped run goes on where it stopped, and mutants of changed
+# functions are tested again. `make mutation FRESH=1` starts over; `make mutation ONLY='pipeline.verify*'`
+# tests the mutants of one area again. Its settings are [tool.mutmut] in pyproject.toml.
 mutation: setup
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-mutation.lock
-	rm -rf mutants
+	$(if $(FRESH),rm -rf mutants)
 	$(BIN)/mutmut run --max-children 2 $(ONLY)
 	$(BIN)/python tests/mutation_summary.py
 

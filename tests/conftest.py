@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import collections
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -74,6 +77,20 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A mutant under test (`make mutation`): its quickest test files first, each quickest test
+    first, by the times mutmut recorded. pytest stops at the first failure, so a mutant is caught
+    by its cheapest test; files stay whole, so no module fixture is built twice for a survivor."""
+    stats = Path("mutmut-stats.json")  # mutmut runs the tests in its mutants/ copy
+    if not os.environ.get("MUTANT_UNDER_TEST", "").startswith("pipeline.") or not stats.is_file():
+        return
+    seconds = json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
+    per_file: collections.Counter = collections.Counter()
+    for item in items:
+        per_file[item.path] += seconds.get(item.nodeid, 0)
+    items.sort(key=lambda item: (per_file[item.path], str(item.path), seconds.get(item.nodeid, 0)))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
