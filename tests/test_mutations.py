@@ -4,9 +4,11 @@ copy of the project, they make the tests named for them fail. (`make mutation` m
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,24 @@ def _run_tests(copy: Path, tests: list[str], basetemp: Path) -> tuple[int, str]:
         cwd=copy, env={**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True, text=True, timeout=300)
     return result.returncode, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr
+
+
+def test_every_survivor_called_equivalent_says_why() -> None:
+    """tests/fixtures/mutations/equivalent.yml, which `make mutation`'s summary reads: each entry
+    names one of mutmut's mutants of the modules it mutates and gives a reason ("same as _N": N listed)."""
+    explained = yaml.safe_load((Path(__file__).parent / "fixtures" / "mutations" / "equivalent.yml").read_text())
+    modules = [path.removesuffix(".py").replace("/", ".").replace("*", "")
+               for path in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["only_mutate"]]
+    for name, why in explained.items():
+        assert any(name.startswith(module) for module in modules), name
+        function = re.fullmatch(r"(.+\.x\S+__mutmut)_\d+", name)[1]
+        assert isinstance(why, str), name
+        same = re.match(r"same as (\w+)?_(\d+)", why)
+        if same:
+            assert (f"{function}_{same[2]}" in explained if same[1] is None
+                    else any(other.endswith(f"{same[1]}_{same[2]}") for other in explained)), name
+        else:
+            assert len(why) > 40, name
 
 
 def test_the_copy_passes_unmutated(tmp_path: Path) -> None:

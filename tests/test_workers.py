@@ -9,7 +9,9 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,17 +85,35 @@ def test_a_worker_leaves_stopping_to_its_build_and_watches_it(tmp_path: Path, mo
 
 def test_a_worker_whose_build_is_gone_exits_within_a_second(monkeypatch: pytest.MonkeyPatch, exits: None) -> None:
     alive = iter([True, True, False])
-    naps = []
-    monkeypatch.setattr(workers, "_alive", lambda pid: next(alive))
+    asked, naps = [], []
+
+    def _alive(pid: int) -> bool:
+        asked.append(pid)
+        return next(alive)
+
+    monkeypatch.setattr(workers, "_alive", _alive)
     monkeypatch.setattr(workers.time, "sleep", naps.append)
     with pytest.raises(_Exited) as exited:
         workers._watch(1234)
     assert exited.value.code == 1
+    assert asked == [1234] * 3
     assert len(naps) == 2 and all(0 < nap <= 1 for nap in naps)
 
 
 def test_a_build_is_alive_until_its_process_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert workers._alive(os.getpid())
+    # A process that a hang-up would end (this one may have inherited nohup's): asking disturbs it not.
+    build = subprocess.Popen([sys.executable, "-c", "import signal, time\n"
+                              "signal.signal(signal.SIGHUP, signal.SIG_DFL)\nprint(flush=True)\ntime.sleep(60)"],
+                             stdout=subprocess.PIPE)
+    try:
+        build.stdout.readline()
+        assert workers._alive(build.pid)
+        time.sleep(0.2)
+        assert build.poll() is None
+    finally:
+        build.kill()
+        build.wait()
+    assert not workers._alive(build.pid)
     assert not workers._alive(_gone_pid())
 
     def kill(pid: int, signum: int) -> None:
@@ -126,11 +146,20 @@ def test_sigterm_between_targets_exits_at_once_and_during_one_unwinds(tmp_path: 
     root = good_project(tmp_path)
     workers._state["project"] = load_project(root)
 
+    cleaned_up = []
+
     def stopped(*args: object) -> None:
         assert workers._state["busy"]
-        workers._terminated(signal.SIGTERM, None)
+        try:
+            workers._terminated(signal.SIGTERM, None)
+        finally:
+            cleaned_up.append(True)  # where a writer removes its temporary file
+
+    def _exit(code: int) -> None:
+        raise _Exited(code if cleaned_up else -1)  # -1: left before the file being written was removed
 
     monkeypatch.setattr(workers, "_make_target", stopped)
+    monkeypatch.setattr(os, "_exit", _exit)
     with pytest.raises(_Exited) as exited:
         workers.make_target(Target(SLUG, "en", "letter", "letter"), "0" * 64)
     assert exited.value.code == 143
