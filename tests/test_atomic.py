@@ -104,7 +104,9 @@ def test_a_pdf_that_fails_verification_is_not_published(tmp_path: Path) -> None:
             "published (the previous file is kept):") in result.stderr
     assert "failed   fr/sample.pdf: handouts/sample/fr.md: the PDF failed verification and was not published:" \
         in result.stderr
-    assert "the copyright line is not in the tagged text: Crown copyright © Province of Nova Scotia" in result.stderr
+    # Each finding on its own line, under the file's.
+    assert "\n    the copyright line is not in the tagged text: Crown copyright © Province of Nova Scotia\n    " \
+        in result.stderr
     assert "0 built, 0 skipped, 2 failed" in result.output
     assert (output / "en" / "sample.pdf").read_bytes() == before
     assert not (output / "fr" / "sample.pdf").exists()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -173,8 +175,17 @@ def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> Non
     """`handouts watch` keeps one warm renderer: an edited layout or label must still take effect."""
     import pypdf
 
+    from pipeline.publish import workers
+
     config = load_project(project)
     build(config, ["fever-children"], ["en"], ["letter"], jobs=1)
+    warm = workers._state[("renderer", project)]
+    build(config, ["fever-children"], ["fr"], ["letter"], jobs=1)
+    assert workers._state[("renderer", project)] is warm  # fonts and parsed CSS kept between builds
+    font = project / "fonts" / "AtkinsonHyperlegible-Regular.ttf"
+    os.utime(font, ns=(font.stat().st_atime_ns, font.stat().st_mtime_ns + 10**9))
+    build(config, ["fever-children"], ["fr"], ["letter"], jobs=1, force=True)
+    assert workers._state[("renderer", project)] is not warm  # fonts/ changed: a new renderer
     (project / "layouts" / "letter" / "style.css").write_text("@import url(../base.css);\n@page { size: A4; }\n")
     labels = project / "layouts" / "locales" / "en.yml"
     labels.write_text(labels.read_text().replace('sources: Sources', 'sources: References'))
@@ -193,14 +204,24 @@ def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
     from .good_project import good_project
 
     root = good_project(tmp_path)
+    meta = root / "handouts" / "sample" / "handout.yml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "pages: {half-page: 1, bilingual: 1}\n", encoding="utf-8")
     result = cli.invoke(main, ["build", "--layout", "all", "--lang", "fr", "--project", str(root), "-j", "1"])
     assert result.exit_code == 0, result.output
+    # Over its budget in half-page: said once, by the half-page PDF, not again by the booklet made of its pages.
+    assert result.output.count("'pages.half-page': fr half-page: 3 pages, over its budget of 1 by about ") == 1, \
+        result.output
+    assert "booklet: " not in result.output
+    assert re.search(r"'pages\.bilingual': fr bilingual: \d pages, over its budget of 1 by about \d+ lines \(shorten "
+                     r"the French and English texts by about", result.output), result.output
     names = available(root / "layouts")
     assert set(names) == {"letter", "a4", "large-print", "photocopy", "booklet", "half-page", "bilingual"}
     outputs = json.loads((root / "output" / "manifest.json").read_text())["outputs"]
     assert sorted(entry["layout"] for entry in outputs.values() if entry["kind"] == "pdf") == sorted(names)
     assert "web/sample/fr.html" in outputs  # 'all' is every print layout and the web edition
     assert "bilingual/sample.pdf" in outputs and "fr/sample.large-print.pdf" in outputs
+    assert outputs["bilingual/sample.pdf"]["languages"] == ["fr", "en"]
+    assert outputs["fr/sample.pdf"]["languages"] == ["fr"]
 
 
 def test_manifest_merge_refuses_two_builds_of_one_output(tmp_path: Path, cli: CliRunner) -> None:
@@ -294,3 +315,35 @@ def test_the_edited_handout_s_language_is_built_first(project: Path) -> None:
     assert order(set()) == [
         "web/fever-children/en.html", "web/fever-children/fr.html", "en/fever-children.pdf", "fr/fever-children.pdf",
         "en/fever-children.large-print.pdf", "fr/fever-children.large-print.pdf", "web/site.css"]
+
+
+def test_over_its_page_budget_a_pdf_is_published_with_a_warning_and_with_strict_is_not(tmp_path: Path,
+                                                                                     cli: CliRunner) -> None:
+    from .good_project import good_project
+
+    root = good_project(tmp_path)
+    meta = root / "handouts" / "sample" / "handout.yml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "pages: {letter: 1}\n", encoding="utf-8")
+    result = cli.invoke(main, ["build", "--layout", "letter", "--lang", "en", "--project", str(root), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"'pages\.letter': en letter: 2 pages, over its budget of 1 by about \d+ lines \(shorten the "
+                     r"English text by about \d+ lines, or raise the budget\)", result.output), result.output
+    entry = json.loads((root / "output" / "manifest.json").read_text())["outputs"]["en/sample.pdf"]
+    assert (entry["pages"], entry["page_budget"], entry["duplex"], entry["sheets"]) == (2, 1, "long-edge", 1)
+    published = (root / "output" / "en" / "sample.pdf").read_bytes()
+
+    for lang in ("en", "fr"):
+        source = root / "handouts" / "sample" / f"{lang}.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = cli.invoke(main, ["build", "--layout", "letter", "--strict", "--project", str(root), "-j", "1"])
+    assert result.exit_code == 1
+    assert "failed   en/sample.pdf: not published (the previous file is kept), --strict: " in result.output
+    assert "failed   fr/sample.pdf: not published, --strict: " in result.output
+    assert (root / "output" / "en" / "sample.pdf").read_bytes() == published
+    assert not (root / "output" / "fr" / "sample.pdf").exists()
+
+    meta.write_text(meta.read_text(encoding="utf-8").replace("pages: {letter: 1}", "pages: {letter: 3}"),
+                    encoding="utf-8")
+    result = cli.invoke(main, ["build", "--layout", "letter", "--strict", "--project", str(root), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 built, 0 skipped, 0 failed" in result.output
