@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 from click.testing import CliRunner
 
 from pipeline.publish.build import build
@@ -173,8 +174,6 @@ def test_strict_build_builds_nothing_when_a_check_warns(project: Path, cli: CliR
 
 def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> None:
     """`handouts watch` keeps one warm renderer: an edited layout or label must still take effect."""
-    import pypdf
-
     from pipeline.publish import workers
 
     config = load_project(project)
@@ -221,6 +220,15 @@ def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
     assert "web/sample/fr.html" in outputs  # 'all' is every print layout and the web edition
     assert "bilingual/sample.pdf" in outputs and "fr/sample.large-print.pdf" in outputs
     assert outputs["bilingual/sample.pdf"]["languages"] == ["fr", "en"]
+    # The booklet: the half-page PDF's pages imposed two to a landscape side; it says it is print only.
+    booklet = outputs["fr/sample.booklet.pdf"]
+    assert booklet["verify"] == "pass before imposition (half-page)" and booklet["pdfua"] is False
+    reader = pypdf.PdfReader(root / "output" / "fr" / "sample.booklet.pdf")
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+    assert reader.metadata.title == outputs["fr/sample.pdf"]["title"]
+    assert reader.metadata.subject == ("Livret pour impression seulement, non accessible : l’édition accessible "
+                                       "est output/fr/sample.half-page.pdf.")
     assert outputs["fr/sample.pdf"]["languages"] == ["fr"]
 
 
