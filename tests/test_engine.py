@@ -355,3 +355,17 @@ def test_over_its_page_budget_a_pdf_is_published_with_a_warning_and_with_strict_
     result = cli.invoke(main, ["build", "--layout", "letter", "--strict", "--project", str(root), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert "2 built, 0 skipped, 0 failed" in result.output
+
+
+def test_a_booklet_names_its_accessible_edition_when_that_is_the_default_layout(tmp_path: Path,
+                                                                                cli: CliRunner) -> None:
+    from .good_project import good_project
+
+    root = good_project(tmp_path)
+    config = root / "handouts.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nlayout: letter\n", "\nlayout: half-page\n"),
+                      encoding="utf-8")
+    result = cli.invoke(main, ["build", "--layout", "booklet", "--lang", "en", "--project", str(root), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    note = pypdf.PdfReader(root / "output" / "en" / "sample.booklet.pdf").metadata.subject
+    assert note == "Print-only booklet, not accessible: the accessible edition is output/en/sample.pdf."
