@@ -181,3 +181,10 @@ def test_a_source_that_turns_unreadable_after_the_build_checked_it_fails_alone(t
                             r"over the limit of 2,000 for one handout \(split it into several handouts\)",
                             outcome.message), outcome.message
     assert not (root / "output").exists()
+    # Its handout.yml broken instead: the same, with the YAML error's place.
+    source.write_text(source.read_text(encoding="utf-8").split("\nDrink water.\n")[0] + "\n", encoding="utf-8")
+    (root / "handouts" / SLUG / "handout.yml").write_text('number: "90001"\ncreated: [2024\n', encoding="utf-8")
+    (outcome,) = workers.run(load_project(root), [(targets[0], "0" * 64)], None)
+    assert outcome.status == "failed"
+    assert re.match(r"handouts/sample/handout\.yml:\d+:\d+: ", outcome.message), outcome.message
+    assert not (root / "output").exists()
