@@ -229,7 +229,7 @@ def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
     assert reader.metadata.title == outputs["fr/sample.pdf"]["title"]
     assert reader.metadata.subject == ("Livret pour impression seulement, non accessible : l’édition accessible "
                                        "est output/fr/sample.half-page.pdf.")
-    assert outputs["fr/sample.pdf"]["languages"] == ["fr"]
+    assert outputs["fr/sample.pdf"]["languages"] == ["fr"] and outputs["fr/sample.pdf"]["verify"] == "pass"
 
 
 def test_manifest_merge_refuses_two_builds_of_one_output(tmp_path: Path, cli: CliRunner) -> None:

@@ -188,3 +188,19 @@ def test_a_source_that_turns_unreadable_after_the_build_checked_it_fails_alone(t
     assert outcome.status == "failed"
     assert re.match(r"handouts/sample/handout\.yml:\d+:\d+: ", outcome.message), outcome.message
     assert not (root / "output").exists()
+
+
+def test_a_kept_worker_reads_handouts_yml_again_once_it_changes(tmp_path: Path, fresh_state: None) -> None:
+    """watch and serve keep their workers: an edited handouts.yml reaches the next target."""
+    root = good_project(tmp_path)
+    workers._state["project"] = load_project(root)
+    workers._state["config"] = workers._config_stamp(root)
+    first = workers._project()
+    assert workers._project() is first  # unchanged: not read again
+    config = root / "handouts.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("review_interval_years: 3", "review_interval_years: 2"),
+                      encoding="utf-8")
+    project = workers._project()
+    assert project.root == root and project.config.review_interval_years == 2
+    assert workers._state["config"] == workers._config_stamp(root)
+    assert workers._project() is project
