@@ -6,6 +6,7 @@ import collections
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,23 @@ def copy_project(dest: Path, slugs: tuple[str, ...] = ("vertebroplasty", "fever-
     return dest
 
 
+def shared(scope: str) -> Callable[[str, pytest.Config], str]:
+    """A fixture scope of `scope`, except while mutmut records which tests reach which function
+    (`make mutation`): it credits a call only to the test running when it happens, so a fixture
+    built once would be credited to its first test alone, and a mutant in the code it runs would
+    never meet the other tests that read the fixture."""
+    def decide(fixture_name: str, config: pytest.Config) -> str:
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
+    return decide
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small project (both real handouts) in a temporary folder."""
     return copy_project(tmp_path)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real handouts built once per session, in every language: default layout and web edition."""
     root = copy_project(tmp_path_factory.mktemp("built"))
@@ -44,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def corpus(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The construct corpus (tests/corpus.py) built in every layout and both languages: once per
     run, shared by the xdist workers (the first builds it with both cores while the other waits;

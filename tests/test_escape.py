@@ -18,6 +18,7 @@ from pipeline.cli import main
 from pipeline.exchange.importer import slug_for
 from pipeline.source.model import valid_slug
 
+from .conftest import shared
 from .good_project import SLUG, good_project
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "escape" / "manifests.yml").read_text())
@@ -29,7 +30,7 @@ def _tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handout built once (English, letter), in a project inside a folder that holds
     files of its own beside it (README.keep, outside.pdf): what an escape would reach."""

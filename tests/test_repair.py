@@ -20,7 +20,7 @@ from pipeline.render.pdf import Renderer
 from pipeline.verify import Expect, verify_pdf
 from pipeline.verify.checks import project_fonts
 
-from .conftest import ROOT
+from .conftest import ROOT, shared
 from .pdfstruct import annotations, artifacts, embedded_fonts, malformed_marked_content, table_headers, tree
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "repair" / "cases.yml").read_text())
@@ -40,7 +40,7 @@ def _expect(name: str) -> Expect:
     return Expect(name, "en", parts=tuple(tuple(p) for p in CASES[name].get("parts", [])))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def repaired() -> dict[str, bytes]:
     project = load_project(ROOT)
     renderer = Renderer(project)
@@ -71,7 +71,7 @@ def plain_weasyprint(out: Path, documents: dict[str, str], base: Path = ROOT / "
     return {name: (out / f"{name}.pdf").read_bytes() for name in documents}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def unrepaired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return plain_weasyprint(tmp_path_factory.mktemp("bare"),
                             {name: _html(name, case["html"]) for name, case in CASES.items()}, css=LETTER_CSS)

@@ -21,7 +21,7 @@ from pipeline.source.markdown import Parsed, parser
 from pipeline.source.model import load_handout
 from pipeline.verify.readback import spoken
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, shared
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "typography" / "cases.yml").read_text(encoding="utf-8"))
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -100,7 +100,7 @@ def test_typography_settings_refuse_breaking_spaces(tmp_path: Path) -> None:
     assert "typography.fr.colon" in str(error.value.format_message())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def cases_pdf() -> list[str]:
     """Every case's HTML as one paragraph of a letter PDF, and each paragraph as a screen reader gets it."""
     project = load_project(ROOT)

@@ -20,6 +20,7 @@ from pipeline.render.pdf import Renderer
 from pipeline.source.model import load_handout
 from pipeline.verify import Expect, verify_pdf
 
+from .conftest import shared
 from .good_project import SLUG, good_project
 from .pdfstruct import embedded_fonts
 
@@ -82,12 +83,12 @@ def _render(root: Path, style: Callable[[Expect], str] = lambda expect: "") -> S
     return Sample(Renderer(project).render(html, layout, handout.folder, Path("fr.md"), b"0" * 16), expect)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return good_project(tmp_path_factory.mktemp("promises"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def sample(project_root: Path) -> Sample:
     return _render(project_root)
 
