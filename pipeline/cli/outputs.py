@@ -201,9 +201,9 @@ def verify(pdfs: tuple[Path, ...], foreign: bool, as_json: bool, project_path: P
             if report.path in unread:
                 click.echo(f"      · not checked against its source: handouts/{unread[report.path]}/ cannot be read "
                            f"now (see 'handouts check {unread[report.path]}')")
-        foreign = [r.skipped for r in reports if r.skipped and r.path not in unread]
-        if foreign:
-            click.echo("Not built here, so not checked: " + "; ".join(foreign[0]))
+        elsewhere = [r.skipped for r in reports if r.skipped and r.path not in unread]
+        if elsewhere:
+            click.echo("Not built here, so not checked: " + "; ".join(elsewhere[0]))
         failed = sum(not r.ok for r in reports)
         click.echo(f"{len(reports) - failed} passed, {failed} failed")
     if any(not r.ok for r in reports):
