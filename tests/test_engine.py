@@ -17,7 +17,9 @@ from pipeline.publish.build import build
 from pipeline.publish.plan import in_shard, plan
 from pipeline.cli import main
 from pipeline.project.config import load_project
-from pipeline.project.layouts import load_layout
+from pipeline.project.layouts import available, load_layout
+
+from .good_project import good_project
 
 LAYOUTS = ["letter", "booklet"]
 
@@ -198,10 +200,6 @@ def test_a_long_running_process_sees_edited_css_and_labels(project: Path) -> Non
 
 def test_layout_all_builds_every_layout(tmp_path: Path, cli: CliRunner) -> None:
     """README: `--layout all` builds every layout in layouts/, not only handouts.yml's list."""
-    from pipeline.project.layouts import available
-
-    from .good_project import good_project
-
     root = good_project(tmp_path)
     meta = root / "handouts" / "sample" / "handout.yml"
     meta.write_text(meta.read_text(encoding="utf-8") + "pages: {half-page: 1, bilingual: 1}\n", encoding="utf-8")
@@ -265,8 +263,6 @@ def test_a_rebuild_with_nothing_changed_parses_no_markdown(tmp_path: Path, monke
     """README: a no-op rebuild reads metadata and hashes and parses no Markdown."""
     from markdown_it import MarkdownIt
 
-    from .good_project import good_project
-
     project = load_project(good_project(tmp_path))
     assert build(project, ["sample"], ["en", "fr"], ["letter"]).count("built") == 2
     parsed = []
@@ -327,8 +323,6 @@ def test_the_edited_handout_s_language_is_built_first(project: Path) -> None:
 
 def test_over_its_page_budget_a_pdf_is_published_with_a_warning_and_with_strict_is_not(tmp_path: Path,
                                                                                      cli: CliRunner) -> None:
-    from .good_project import good_project
-
     root = good_project(tmp_path)
     meta = root / "handouts" / "sample" / "handout.yml"
     meta.write_text(meta.read_text(encoding="utf-8") + "pages: {letter: 1}\n", encoding="utf-8")
@@ -359,8 +353,6 @@ def test_over_its_page_budget_a_pdf_is_published_with_a_warning_and_with_strict_
 
 def test_a_booklet_names_its_accessible_edition_when_that_is_the_default_layout(tmp_path: Path,
                                                                                 cli: CliRunner) -> None:
-    from .good_project import good_project
-
     root = good_project(tmp_path)
     config = root / "handouts.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("\nlayout: letter\n", "\nlayout: half-page\n"),
